@@ -1,0 +1,38 @@
+// Fuzzes the loader on hash databases. The first byte picks the extension.
+#include <cstddef>
+#include <cstdint>
+#include <cstdlib>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "sigs/loader.h"
+
+namespace {
+
+// A failed load must explain itself with exactly one error diagnostic.
+void CheckResult(const vigil::Status& st,
+                 const std::vector<vigil::sigs::Diagnostic>& diags) {
+  size_t errors = 0;
+  for (const auto& d : diags) {
+    errors += d.severity == vigil::sigs::Severity::kError;
+  }
+  if (st.ok() ? errors != 0 : errors != 1) std::abort();
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  if (size == 0) return 0;
+  static const char* const kNames[] = {"f.hdb", "f.hsb", "f.mdb", "f.msb",
+                                       "f.imp", "f.fp",  "f.sfp", "f.hdu"};
+  vigil::sigs::LoadOptions options;
+  options.detect_pua = true;
+  vigil::sigs::SignatureSet set;
+  std::vector<vigil::sigs::Diagnostic> diags;
+  std::string_view text(reinterpret_cast<const char*>(data + 1), size - 1);
+  CheckResult(vigil::sigs::LoadDatabaseText(kNames[data[0] % 8], text, options,
+                                            &set, &diags),
+              diags);
+  return 0;
+}

@@ -1,0 +1,1 @@
+rule golden { condition: true }
