@@ -1,0 +1,302 @@
+#include "scan/scan_job.h"
+
+#include "core/hash.h"
+#include "filetype/filetype.h"
+#include "formats/archive/archive.h"
+#include "scan/type_actions.h"
+
+namespace vigil::scan {
+
+namespace {
+
+std::string HeuristicName(LimitKind kind) {
+  return std::string("Heuristics.Limits.Exceeded.") + LimitName(kind);
+}
+
+const char* KindName(matcher::MatchResult::Kind k) {
+  switch (k) {
+    case matcher::MatchResult::Kind::kHash:
+      return "hash";
+    case matcher::MatchResult::Kind::kBody:
+      return "body";
+    case matcher::MatchResult::Kind::kLogical:
+      return "logical";
+  }
+  return "body";
+}
+
+}  // namespace
+
+ScanJob::ScanJob(const matcher::Matcher& matcher, matcher::Scratch* scratch,
+                 const ScanOptions& options, ScanReport* report)
+    : matcher_(matcher),
+      scratch_(scratch),
+      options_(options),
+      report_(report),
+      start_(std::chrono::steady_clock::now()) {}
+
+// Blocks in which a mapped object is hashed and scanned, with its pages
+// dropped behind: the resident memory of a large file stays near this.
+constexpr size_t kReleaseBlock = size_t{4} << 20;
+
+void ScanJob::ScanTopLevel(ByteView data, bool mapped) {
+  report_->bytes_read = data.size();
+  report_->empty = data.empty();
+  if (mapped) mapped_ = data;
+  std::vector<Layer> layers{{"", ""}};
+  ScanObject(data, &layers);
+  Release(data);
+}
+
+void ScanJob::Release(ByteView part) const {
+  if (mapped_.empty() || part.empty() || part.data() < mapped_.data() ||
+      part.data() + part.size() > mapped_.data() + mapped_.size()) {
+    return;
+  }
+  core::ReleasePages(part);
+}
+
+void ScanJob::HashObject(ByteView data, core::MultiHasher* hasher) const {
+  for (size_t at = 0; at < data.size(); at += kReleaseBlock) {
+    ByteView block =
+        data.subspan(at, std::min(kReleaseBlock, data.size() - at));
+    hasher->Update(block);
+    Release(block);
+  }
+  hasher->Finish();
+}
+
+std::vector<std::string> ScanJob::LayerNames(
+    const std::vector<Layer>& layers) const {
+  std::vector<std::string> out;
+  for (size_t i = 1; i < layers.size(); ++i) out.push_back(layers[i].name);
+  return out;
+}
+
+bool ScanJob::OutOfTime() {
+  const uint64_t limit = options_.limits.max_scan_time_ms;
+  if (limit == 0) return false;
+  auto elapsed = std::chrono::steady_clock::now() - start_;
+  return std::chrono::duration_cast<std::chrono::milliseconds>(elapsed)
+             .count() > static_cast<int64_t>(limit);
+}
+
+bool ScanJob::NoteLimit(LimitKind kind, const std::vector<Layer>& layers,
+                        bool alert) {
+  bool noted = false;
+  for (const vigil::LimitHit& h : report_->limits_hit) noted |= h.kind == kind;
+  if (!noted) report_->limits_hit.push_back({kind, LayerNames(layers)});
+  if (!alert || !options_.alert_exceeds_max || noted) return false;
+  report_->detections.push_back(
+      {HeuristicName(kind), LayerNames(layers), "heuristic"});
+  return !options_.all_match;
+}
+
+bool ScanJob::Detect(const std::vector<matcher::MatchResult>& found,
+                     const std::vector<Layer>& layers) {
+  for (const matcher::MatchResult& m : found) {
+    // clamscan -z prints a name once per kind of signature that found it
+    // (a hash and a body signature of one name give two lines).
+    const char* kind = KindName(m.kind);
+    const bool is_hash = m.kind == matcher::MatchResult::Kind::kHash;
+    bool seen = false;
+    for (const Detection& d : report_->detections) {
+      seen |= d.name == m.name && (d.kind == std::string("hash")) == is_hash;
+    }
+    if (!seen)
+      report_->detections.push_back(
+          {std::string(m.name), LayerNames(layers), kind});
+  }
+  return !found.empty() && !options_.all_match;
+}
+
+// Limits, with ClamAV's meaning (observed on clamscan 1.4.6):
+// - an extracted object over MaxFileSize is skipped silently and the
+//   container goes on; a top-level one is not scanned (and alerts with
+//   --alert-exceeds-max);
+// - MaxScanSize (all bytes of one top-level scan) stops everything;
+// - MaxFiles counts the top-level object too, MaxRecursion the depth of the
+//   object to scan (the top level is 0): objects at depth >= MaxRecursion
+//   are not scanned.
+bool ScanJob::ScanObject(ByteView data, std::vector<Layer>* layers) {
+  const Limits& lim = options_.limits;
+  const bool top = layers->size() == 1;
+  if (OutOfTime()) {
+    NoteLimit(LimitKind::kMaxScanTime, *layers, true);
+    halted_ = true;
+    return true;
+  }
+  if (lim.max_file_size && data.size() > lim.max_file_size) {
+    return NoteLimit(LimitKind::kMaxFileSize, *layers, top);
+  }
+  if (lim.max_scan_size &&
+      report_->bytes_scanned + data.size() > lim.max_scan_size) {
+    NoteLimit(LimitKind::kMaxScanSize, *layers, true);
+    halted_ = true;
+    return true;
+  }
+  report_->bytes_scanned += data.size();
+  ++report_->objects_scanned;
+  if (data.size() < filetype::kMinScannableSize) return false;
+
+  const filetype::FileType type = filetype::Detect(data);
+  layers->back().type_name = std::string(filetype::ClamAvName(type));
+  std::vector<matcher::MatchResult> found;
+  if (!MatchObject(data, *layers, type, &found)) {
+    report_->notes.push_back("pattern engine failed on part of the data");
+  }
+  // Names and hash entries are read for few objects: keep them out of the
+  // resident set after an object that read them (an archive can hold
+  // thousands of objects).
+  if (!found.empty() || matcher_.NeededHashes(data.size()) != 0) {
+    matcher_.db().ReleaseColdPages();
+  }
+  if (!found.empty()) {
+    // The allow list (.fp/.sfp) clears an object whatever matched in it.
+    core::HashAlgoSet algos = matcher_.NeededAllowHashes(data.size());
+    if (algos) {
+      core::MultiHasher h(algos);
+      h.Update(data);
+      h.Finish();
+      if (matcher_.Allowed(data.size(), h)) return false;
+    }
+    if (Detect(found, *layers)) return true;
+  }
+  if (options_.scan_archives && IsExtractable(type)) {
+    return ExtractChildren(data, layers);
+  }
+  return false;
+}
+
+bool ScanJob::MatchObject(ByteView data, const std::vector<Layer>& layers,
+                          filetype::FileType detected,
+                          std::vector<matcher::MatchResult>* found) {
+  const bool all = options_.all_match;
+  std::string intermediates;
+  for (size_t i = 0; i + 1 < layers.size(); ++i) {
+    if (!intermediates.empty()) intermediates += '>';
+    intermediates += layers[i].type_name;
+  }
+  matcher::PassInput in;
+  in.object_size = data.size();
+  in.container = layers.size() > 1
+                     ? std::string_view(layers[layers.size() - 2].type_name)
+                     : std::string_view();
+  in.intermediates = intermediates;
+  in.all_match = all;
+  in.pcre_match_limit = options_.limits.pcre_match_limit;
+  in.pcre_recmatch_limit = options_.limits.pcre_recmatch_limit;
+  in.pcre_max_file_size = options_.limits.pcre_max_file_size;
+  // Digests first, while the bytes are read anyway; their matches are
+  // reported after the body ones, as in ClamAV (a file both detect is
+  // reported by its body signature).
+  const core::HashAlgoSet algos = matcher_.NeededHashes(data.size());
+  core::MultiHasher digests(algos);
+  if (algos) HashObject(data, &digests);
+  const bool mapped = !mapped_.empty() && data.data() == mapped_.data();
+  // Drops pages of the buffer being scanned (a mapped object or spool).
+  const auto release_range = [&](uint64_t begin, uint64_t end) {
+    core::ReleasePages(in.data.subspan(begin, end - begin));
+  };
+  const core::FunctionRef<void(uint64_t, uint64_t)> release = release_range;
+  std::function<void(size_t)> release_prefix;
+  if (mapped)
+    release_prefix = [this, data](size_t n) { Release(data.first(n)); };
+  bool ok = true;
+  const filetype::FileType retyped =
+      detected == filetype::FileType::kTextAscii
+          ? filetype::RetypeAfterRawScan(detected, data)
+          : detected;
+  if (mapped) Release(data);
+  const db::MetaRecord& meta = matcher_.db().meta();
+  const bool text_as_object = (meta.flags & db::kMetaTextAsObject) != 0;
+  buffers_.Reset(data, meta.max_text_pattern_length, release_prefix);
+  const std::span<const filetype::Pass> passes =
+      filetype::PassesAfterRetype(detected, retyped);
+  for (const filetype::Pass& pass : passes) {
+    std::optional<ByteView> buffer = buffers_.Get(pass);
+    if (!buffer) continue;
+    in.target_mask = pass.target_mask;
+    in.data = *buffer;
+    in.object_size =
+        FileSizeInPass(pass, data.size(), buffer->size(), text_as_object);
+    const bool file_backed =
+        (mapped && buffer->data() == data.data()) || buffers_.Spooled(*buffer);
+    in.release = file_backed ? &release : nullptr;
+    in.block_size = file_backed ? kReleaseBlock : uint64_t{1} << 30;
+    ok &= matcher_.ScanPass(in, scratch_, found);
+    if (file_backed) core::ReleasePages(*buffer);
+    in.release = nullptr;
+    in.block_size = uint64_t{1} << 30;
+    if (mapped) Release(data);
+    if (!found->empty() && !all) return ok;
+    if (ScannedAsObject(pass, text_as_object) && !buffer->empty()) {
+      // A buffer ClamAV scans as an object of its own is hashed like one.
+      if (const core::HashAlgoSet own = matcher_.NeededHashes(buffer->size())) {
+        core::MultiHasher h(own);
+        h.Update(*buffer);
+        h.Finish();
+        matcher_.MatchHashes(buffer->size(), h, all, found);
+        if (!found->empty() && !all) return ok;
+      }
+    }
+    if (pass.buffer == filetype::Pass::Buffer::kNormalizedText &&
+        text_as_object) {
+      // ClamAV's cli_scanscript then evaluates the logical signatures of
+      // targets 0 and 7 once more on match data it never filled: the ones
+      // that hold without any match alert again, against the object's size.
+      static constexpr std::byte kNothing[1] = {};
+      in.data = ByteView(kNothing, 0);
+      in.object_size = data.size();
+      ok &= matcher_.ScanPass(in, scratch_, found);
+      if (!found->empty() && !all) return ok;
+    }
+  }
+  // ClamAV matches an object's hash in its raw pass: HTML (which has none)
+  // and the types it does not scan are never found by their hash.
+  if (algos && HasRawPass(passes))
+    matcher_.MatchHashes(data.size(), digests, all, found);
+  return ok;
+}
+
+bool ScanJob::ExtractChildren(ByteView data, std::vector<Layer>* layers) {
+  const Limits& lim = options_.limits;
+  // Children are one layer deeper than this object.
+  if (lim.max_recursion && layers->size() >= lim.max_recursion) {
+    return NoteLimit(LimitKind::kMaxRecursion, *layers, true);
+  }
+  formats::ExtractLimits el;
+  // One byte over the limit is enough to know a member is too large.
+  el.max_member_size = lim.max_file_size ? lim.max_file_size + 1 : ~0ull;
+  el.max_members = ~0u;
+  if (!mapped_.empty() && data.data() == mapped_.data()) {
+    el.consumed = [this, data](uint64_t offset) {
+      Release(data.first(offset));
+    };
+  }
+  bool stop = false;
+  formats::ExtractResult r =
+      formats::ExtractArchive(data, el, [&](const formats::ArchiveMember& m) {
+        // The top-level object counts as the first file.
+        if (lim.max_files && files_ >= lim.max_files) {
+          stop = NoteLimit(LimitKind::kMaxFiles, *layers, true);
+          halted_ = true;  // no further object of this scan
+          return false;
+        }
+        ++files_;
+        layers->push_back({m.name, ""});
+        if (m.encrypted) {
+          report_->notes.push_back("encrypted member: " + m.name);
+        } else if (m.truncated) {
+          stop = NoteLimit(LimitKind::kMaxFileSize, *layers, false);
+        } else {
+          stop = ScanObject(m.data, layers);
+        }
+        layers->pop_back();
+        return !stop && !halted_;
+      });
+  for (std::string& note : r.notes) report_->notes.push_back(std::move(note));
+  return stop || halted_;
+}
+
+}  // namespace vigil::scan
