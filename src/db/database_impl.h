@@ -34,9 +34,13 @@ class DatabaseImpl {
  public:
   // Validates `bytes` (which must stay alive and page aligned for the
   // lifetime of this object; `owner` keeps them alive).
+  // `fd`, when >= 0, is the open file `bytes` maps; the object owns it.
   static Result<std::unique_ptr<DatabaseImpl>> Create(
       ByteView bytes, std::shared_ptr<void> owner, std::string path,
-      bool mapped);
+      bool mapped, int fd = -1);
+  ~DatabaseImpl();
+  DatabaseImpl(const DatabaseImpl&) = delete;
+  DatabaseImpl& operator=(const DatabaseImpl&) = delete;
 
   const DatabaseInfo& info() const { return info_; }
   const MetaRecord& meta() const { return meta_; }
@@ -54,6 +58,15 @@ class DatabaseImpl {
 
   std::span<const HashTable> hash_tables() const { return hash_tables_; }
   std::span<const HashTable> allow_tables() const { return allow_tables_; }
+
+  // Copies entries [first, first + count) of `t` (in range) into `out`.
+  // A mapped database reads them with pread: entries are looked up at
+  // random, a few per scanned object, and reading 40 bytes through the
+  // mapping maps the whole page-cache folio around them (up to 2 MiB on
+  // current kernels) into the resident set. pread copies from the page
+  // cache without mapping anything.
+  void ReadHashEntries(const HashTable& t, size_t first, size_t count,
+                       HashEntry* out) const;
 
   // True when pattern signature `index` and its programs are well formed
   // (checked on first use, then remembered). Thread-safe.
@@ -108,6 +121,7 @@ class DatabaseImpl {
   std::shared_ptr<void> owner_;
   ByteView bytes_;
   bool mapped_ = false;
+  int fd_ = -1;                 // the mapped file, for ReadHashEntries
   std::vector<ByteView> cold_;  // sections ReleaseColdPages drops
   static constexpr int64_t kColdReleaseIntervalMs = 20;
   mutable std::atomic<int64_t> last_cold_release_ms_{0};

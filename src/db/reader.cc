@@ -3,6 +3,10 @@
 // Everything the scanner later dereferences without checks is validated
 // here, once, so that a damaged or hostile file gives an error, never a
 // crash (fuzz/targets/db_loader replays this).
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
@@ -42,15 +46,44 @@ struct AlignedFree {
 }  // namespace
 
 Result<std::unique_ptr<DatabaseImpl>> DatabaseImpl::Create(
-    ByteView bytes, std::shared_ptr<void> owner, std::string path,
-    bool mapped) {
+    ByteView bytes, std::shared_ptr<void> owner, std::string path, bool mapped,
+    int fd) {
   std::unique_ptr<DatabaseImpl> db(new DatabaseImpl());
+  db->fd_ = fd;
   db->owner_ = std::move(owner);
   db->bytes_ = bytes;
   db->mapped_ = mapped;
   db->info_.path = std::move(path);
   VIGIL_RETURN_IF_ERROR(db->Validate());
   return db;
+}
+
+DatabaseImpl::~DatabaseImpl() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+void DatabaseImpl::ReadHashEntries(const HashTable& t, size_t first,
+                                   size_t count, HashEntry* out) const {
+  const size_t bytes = count * sizeof(HashEntry);
+  const std::byte* src =
+      reinterpret_cast<const std::byte*>(t.entries.data() + first);
+  if (fd_ >= 0) {
+    const auto offset = static_cast<off_t>(src - bytes_.data());
+    size_t done = 0;
+    while (done < bytes) {
+      ssize_t n = ::pread(fd_, reinterpret_cast<char*>(out) + done,
+                          bytes - done, offset + static_cast<off_t>(done));
+      if (n > 0) {
+        done += static_cast<size_t>(n);
+      } else if (n < 0 && errno == EINTR) {
+        continue;
+      } else {
+        break;  // read error: the mapping has the same bytes
+      }
+    }
+    if (done == bytes) return;
+  }
+  std::memcpy(out, src, bytes);
 }
 
 Status DatabaseImpl::Validate() {
@@ -398,16 +431,23 @@ const DatabaseInfo& Database::info() const { return impl_->info(); }
 
 Result<std::shared_ptr<const Database>> Database::Open(
     const std::string& path) {
-  auto view = core::FileView::Map(path);
-  if (!view.ok()) return view.status();
-  auto owner = std::make_shared<core::FileView>(std::move(view).value());
-  ByteView bytes = owner->bytes();
-  if (!owner->mapped()) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY);
+  if (fd < 0) return core::ErrnoStatus(errno, path);
+  auto view = core::FileView::FromFd(fd, 1, core::FileView::Access::kRandom);
+  if (!view.ok() || !view->mapped()) {
+    ::close(fd);
+    if (!view.ok())
+      return Status(view.status().code(),
+                    path + ": " + view.status().message());
     // Too small to be mapped or not mappable: fall back to an aligned copy.
+    ByteView bytes = view->bytes();
     std::vector<std::byte> copy(bytes.begin(), bytes.end());
     return FromImage(std::move(copy));
   }
-  auto impl = db::DatabaseImpl::Create(bytes, owner, path, true);
+  auto owner = std::make_shared<core::FileView>(std::move(view).value());
+  ByteView bytes = owner->bytes();
+  // Create owns fd from here, also when validation fails.
+  auto impl = db::DatabaseImpl::Create(bytes, owner, path, true, fd);
   if (!impl.ok()) return impl.status();
   return std::shared_ptr<const Database>(new Database(std::move(impl).value()));
 }

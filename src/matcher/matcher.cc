@@ -6,6 +6,7 @@
 #include <pcre2.h>
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <cstring>
 
@@ -30,12 +31,16 @@ int TableFor(std::span<const db::HashTable> tables, int algo) {
   return -1;
 }
 
-// The entries of `t` with exactly this size, or nullopt-like empty span;
-// `any`: the '*' entries instead.
-std::span<const db::HashEntry> EntriesOfSize(const db::HashTable& t,
-                                             uint64_t size, bool any) {
+// Index range [begin, end) of the entries of `t` with exactly this size
+// (`any`: the '*' entries instead); empty when there are none. Reads only
+// the resident size index.
+struct EntryRange {
+  size_t begin = 0, end = 0;
+  bool empty() const { return begin >= end; }
+};
+EntryRange EntriesOfSize(const db::HashTable& t, uint64_t size, bool any) {
   const size_t sized = t.entries.size() - t.header.any_size_count;
-  if (any) return t.entries.subspan(sized);
+  if (any) return {sized, t.entries.size()};
   if (size > db::kMaxHashSize) return {};
   const auto s32 = static_cast<uint32_t>(size);
   // The fence says which block of the index can hold `size`.
@@ -54,28 +59,49 @@ std::span<const db::HashEntry> EntriesOfSize(const db::HashTable& t,
   const size_t end = it + 1 != t.sizes.end() ? (it + 1)->first : sized;
   // Not validated at open (see reader.cc): a damaged record finds nothing.
   if (begin > end || end > sized) return {};
-  return t.entries.subspan(begin, end - begin);
+  return {begin, end};
 }
 
 bool HasSize(const db::HashTable& t, uint64_t size) {
   return t.header.any_size_count > 0 || !EntriesOfSize(t, size, false).empty();
 }
 
-// Entries of `t` equal to (size, digest).
-std::span<const db::HashEntry> Find(const db::HashTable& t, uint64_t size,
-                                    bool any, const core::Digest& d) {
-  std::span<const db::HashEntry> same_size = EntriesOfSize(t, size, any);
-  auto less = [](const db::HashEntry& e, const uint8_t* k) {
-    return std::memcmp(e.digest, k, sizeof(e.digest)) < 0;
+// Calls on_entry(entry) for each entry of `t` equal to (size, digest).
+// Entries are read with DatabaseImpl::ReadHashEntries: a binary search by
+// single-entry reads narrows the range to a window, read at once.
+template <typename OnEntry>
+void Find(const db::DatabaseImpl& db, const db::HashTable& t, uint64_t size,
+          bool any, const core::Digest& d, OnEntry on_entry) {
+  constexpr size_t kWindow = 32;
+  const EntryRange range = EntriesOfSize(t, size, any);
+  auto cmp = [&](const db::HashEntry& e) {
+    return std::memcmp(e.digest, d.data(), sizeof(e.digest));
   };
-  auto lo =
-      std::lower_bound(same_size.begin(), same_size.end(), d.data(), less);
-  auto hi = lo;
-  while (hi != same_size.end() &&
-         std::memcmp(hi->digest, d.data(), sizeof(hi->digest)) == 0) {
-    ++hi;
+  size_t lo = range.begin;
+  size_t count = range.end - range.begin;
+  db::HashEntry probe;
+  while (count > kWindow) {  // lower bound of the digest in [lo, lo + count]
+    const size_t step = count / 2;
+    db.ReadHashEntries(t, lo + step, 1, &probe);
+    if (cmp(probe) < 0) {
+      lo += step + 1;
+      count -= step + 1;
+    } else {
+      count = step;
+    }
   }
-  return {lo, hi};
+  // The equal run starts in [lo, lo + count] and may continue past it.
+  std::array<db::HashEntry, kWindow> window;
+  for (size_t pos = lo; pos < range.end;) {
+    const size_t n = std::min(kWindow, range.end - pos);
+    db.ReadHashEntries(t, pos, n, window.data());
+    for (size_t i = 0; i < n; ++i) {
+      const int c = cmp(window[i]);
+      if (c > 0) return;
+      if (c == 0 && !on_entry(window[i])) return;
+    }
+    pos += n;
+  }
 }
 
 }  // namespace
@@ -215,11 +241,14 @@ void Matcher::MatchHashes(uint64_t size, const core::MultiHasher& digests,
     if (file_table_[a] < 0) continue;
     const db::HashTable& t = db_.hash_tables()[file_table_[a]];
     const core::Digest& d = digests.Get(static_cast<core::HashAlgo>(a));
+    bool more = true;
     for (bool any : {false, true}) {
-      for (const db::HashEntry& e : Find(t, size, any, d)) {
+      Find(db_, t, size, any, d, [&](const db::HashEntry& e) {
         out->push_back({db_.SafeString(e.name), MatchResult::Kind::kHash});
-        if (!all_match) return;
-      }
+        more = all_match;
+        return more;
+      });
+      if (!more) return;
     }
   }
 }
@@ -229,8 +258,14 @@ bool Matcher::Allowed(uint64_t size, const core::MultiHasher& digests) const {
     if (allow_table_[a] < 0) continue;
     const db::HashTable& t = db_.allow_tables()[allow_table_[a]];
     const core::Digest& d = digests.Get(static_cast<core::HashAlgo>(a));
-    if (!Find(t, size, false, d).empty() || !Find(t, size, true, d).empty())
-      return true;
+    bool found = false;
+    for (bool any : {false, true}) {
+      Find(db_, t, size, any, d, [&](const db::HashEntry&) {
+        found = true;
+        return false;
+      });
+    }
+    if (found) return true;
   }
   return false;
 }

@@ -2,8 +2,13 @@
 #include "matcher/matcher.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <optional>
 
 #include "compiler/compiler.h"
+#include "core/mapped_file.h"
 #include "vigil/engine.h"
 
 namespace vigil::matcher {
@@ -216,6 +221,64 @@ TEST_F(MatcherTest, HashLookup) {
   m.MatchHashes(5, hasher, true, &out);
   ASSERT_EQ(out.size(), 1u);
   EXPECT_EQ(out[0].name, "H");
+}
+
+// Entries are read from the file (pread) when the database is mapped, by a
+// binary search over many entries of one size; duplicates of one digest
+// (several names) and '*' entries are all reported, from either source.
+TEST_F(MatcherTest, HashLookupAmongManyEntriesOfOneSize) {
+  sigs::SignatureSet set;
+  auto add = [&](std::string name, std::string_view content,
+                 std::optional<uint64_t> size) {
+    sigs::HashSig h;
+    h.name = std::move(name);
+    h.algo = core::HashAlgo::kMd5;
+    h.size = size;
+    h.digest = core::HashBytes(core::HashAlgo::kMd5, AsBytes(content));
+    set.hashes.push_back(h);
+  };
+  auto five = [](int i) {  // 5 bytes: "x0000".."x0999"
+    std::string d = std::to_string(i);
+    return "x" + std::string(4 - d.size(), '0') + d;
+  };
+  for (int i = 0; i < 1000; ++i) add("Other" + std::to_string(i), five(i), 5);
+  for (int i = 0; i < 300; ++i)
+    add("Any" + std::to_string(i), "y" + std::to_string(i), std::nullopt);
+  add("H1", "hello", 5);
+  add("H2", "hello", 5);
+  add("HAny", "hello", std::nullopt);
+  set.bodies.push_back(Body("unused", Lit("zzzzzzzz")));
+  auto image = compiler::Compile(set, {});
+  ASSERT_TRUE(image.ok());
+  const std::string path =
+      "/tmp/vigil_matcher_test_" + std::to_string(getpid()) + ".vdb";
+  ASSERT_TRUE(core::WriteFileAtomic(path, *image).ok());
+  auto mapped = Database::Open(path);
+  std::remove(path.c_str());
+  ASSERT_TRUE(mapped.ok()) << mapped.status().ToString();
+  auto memory = Database::FromImage(std::move(image).value());
+  ASSERT_TRUE(memory.ok());
+  for (const auto& db : {*mapped, *memory}) {
+    Matcher m(db->impl());
+    auto names = [&](std::string_view content, bool all) {
+      core::MultiHasher hasher(m.NeededHashes(content.size()));
+      hasher.Update(AsBytes(content));
+      hasher.Finish();
+      std::vector<MatchResult> out;
+      m.MatchHashes(content.size(), hasher, all, &out);
+      std::vector<std::string> v;
+      for (auto& r : out) v.emplace_back(r.name);
+      std::sort(v.begin(), v.end());
+      return v;
+    };
+    EXPECT_EQ(names("hello", true),
+              (std::vector<std::string>{"H1", "H2", "HAny"}));
+    EXPECT_EQ(names("hello", false).size(), 1u);
+    EXPECT_EQ(names(five(517), true), std::vector<std::string>{"Other517"});
+    EXPECT_EQ(names(five(0), true), std::vector<std::string>{"Other0"});
+    EXPECT_EQ(names("y42", true), std::vector<std::string>{"Any42"});
+    EXPECT_TRUE(names("hellp", true).empty());
+  }
 }
 
 }  // namespace
