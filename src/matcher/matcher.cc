@@ -14,6 +14,7 @@
 #include "matcher/logical_eval.h"
 #include "matcher/verifier.h"
 #include "sigs/ir.h"
+#include "sigs/pcre_flags.h"
 
 namespace vigil::matcher {
 
@@ -124,34 +125,7 @@ class PcreCache {
     if (failed_[index]) return nullptr;
     const db::PcreRecord& r = db_.pcres()[index];
     std::string_view re = db_.String(r.regex);
-    uint32_t options = 0;
-    for (char f : db_.String(r.flags)) {
-      switch (f) {
-        case 'i':
-          options |= PCRE2_CASELESS;
-          break;
-        case 's':
-          options |= PCRE2_DOTALL;
-          break;
-        case 'm':
-          options |= PCRE2_MULTILINE;
-          break;
-        case 'x':
-          options |= PCRE2_EXTENDED;
-          break;
-        case 'A':
-          options |= PCRE2_ANCHORED;
-          break;
-        case 'E':
-          options |= PCRE2_DOLLAR_ENDONLY;
-          break;
-        case 'U':
-          options |= PCRE2_UNGREEDY;
-          break;
-        default:
-          break;
-      }
-    }
+    const uint32_t options = sigs::PcreCompileOptions(db_.String(r.flags));
     int err = 0;
     PCRE2_SIZE err_off = 0;
     pcre2_code* c = pcre2_compile(reinterpret_cast<PCRE2_SPTR>(re.data()),

@@ -8,20 +8,7 @@
 #include <vector>
 
 #include "sigs/loader.h"
-
-namespace {
-
-// A failed load must explain itself with exactly one error diagnostic.
-void CheckResult(const vigil::Status& st,
-                 const std::vector<vigil::sigs::Diagnostic>& diags) {
-  size_t errors = 0;
-  for (const auto& d : diags) {
-    errors += d.severity == vigil::sigs::Severity::kError;
-  }
-  if (st.ok() ? errors != 0 : errors != 1) std::abort();
-}
-
-}  // namespace
+#include "support/sigs_check.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size == 0) return 0;
@@ -32,8 +19,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   vigil::sigs::SignatureSet set;
   std::vector<vigil::sigs::Diagnostic> diags;
   std::string_view text(reinterpret_cast<const char*>(data + 1), size - 1);
-  CheckResult(vigil::sigs::LoadDatabaseText(kNames[data[0] % 3], text, options,
-                                            &set, &diags),
-              diags);
+  vigil::fuzz::CheckLoadResult(
+      vigil::sigs::LoadDatabaseText(kNames[data[0] % 3], text, options, &set,
+                                    &diags),
+      diags);
   return 0;
 }

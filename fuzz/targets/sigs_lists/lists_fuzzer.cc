@@ -9,20 +9,7 @@
 #include <vector>
 
 #include "sigs/loader.h"
-
-namespace {
-
-// A failed load must explain itself with exactly one error diagnostic.
-void CheckResult(const vigil::Status& st,
-                 const std::vector<vigil::sigs::Diagnostic>& diags) {
-  size_t errors = 0;
-  for (const auto& d : diags) {
-    errors += d.severity == vigil::sigs::Severity::kError;
-  }
-  if (st.ok() ? errors != 0 : errors != 1) std::abort();
-}
-
-}  // namespace
+#include "support/sigs_check.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view all(reinterpret_cast<const char*>(data), size);
@@ -34,11 +21,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::vector<vigil::sigs::Diagnostic> diags;
   vigil::Status st =
       vigil::sigs::LoadDatabaseText("f.ign2", list, {}, &set, &diags);
-  CheckResult(st, diags);
+  vigil::fuzz::CheckLoadResult(st, diags);
   if (!st.ok() || db.empty()) return 0;
   const char* name = (db[0] & 1) ? "f.hdb" : "f.ndb";
   diags.clear();
-  CheckResult(
+  vigil::fuzz::CheckLoadResult(
       vigil::sigs::LoadDatabaseText(name, db.substr(1), {}, &set, &diags),
       diags);
   return 0;

@@ -19,6 +19,7 @@
 #include "sigs/clamav/logical_expr.h"
 #include "sigs/clamav/offset.h"
 #include "sigs/clamav/text.h"
+#include "sigs/pcre_flags.h"
 
 namespace vigil::sigs::clamav {
 
@@ -316,44 +317,12 @@ ParseStatus ParseByteCompare(std::string_view text, Subsig* out) {
 
 // --- PCRE ----------------------------------------------------------------
 
-uint32_t PcreOptions(std::string_view flags) {
-  uint32_t opts = PCRE2_NEVER_UTF;
-  for (char c : flags) {
-    switch (c) {
-      case 'i':
-        opts |= PCRE2_CASELESS;
-        break;
-      case 's':
-        opts |= PCRE2_DOTALL;
-        break;
-      case 'm':
-        opts |= PCRE2_MULTILINE;
-        break;
-      case 'x':
-        opts |= PCRE2_EXTENDED;
-        break;
-      case 'A':
-        opts |= PCRE2_ANCHORED;
-        break;
-      case 'E':
-        opts |= PCRE2_DOLLAR_ENDONLY;
-        break;
-      case 'U':
-        opts |= PCRE2_UNGREEDY;
-        break;
-      default:
-        break;  // g r e are ClamAV's own
-    }
-  }
-  return opts;
-}
-
 ParseStatus CompileRegex(std::string_view regex, std::string_view flags) {
   int error = 0;
   PCRE2_SIZE error_offset = 0;
   pcre2_code* code =
       pcre2_compile(reinterpret_cast<PCRE2_SPTR>(regex.data()), regex.size(),
-                    PcreOptions(flags), &error, &error_offset, nullptr);
+                    PcreCompileOptions(flags), &error, &error_offset, nullptr);
   if (code) {
     pcre2_code_free(code);
     return ParseStatus::Ok();
