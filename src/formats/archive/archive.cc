@@ -98,6 +98,13 @@ ExtractResult ExtractArchive(
     }
     if (rc == ARCHIVE_WARN)
       result.notes.push_back("archive: " + ErrorText(a.get()));
+    // The raw format accepts anything; only a compressed stream makes it a
+    // container (plain bytes would come back as a copy of themselves).
+    if (archive_format(a.get()) == ARCHIVE_FORMAT_RAW &&
+        archive_filter_code(a.get(), 0) == ARCHIVE_FILTER_NONE) {
+      result.notes.push_back("archive: not an archive or compressed stream");
+      break;
+    }
     if (archive_entry_filetype(entry) != AE_IFREG &&
         archive_entry_filetype(entry) != 0) {
       continue;
