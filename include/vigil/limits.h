@@ -40,6 +40,12 @@ struct ScanOptions {
   bool alert_exceeds_max = false;
   // Open containers (archives, compressed streams). clamscan --scan-archive.
   bool scan_archives = true;
+  // Report encrypted archive members as Heuristics.Encrypted.{Zip,RAR,7Zip}
+  // (clamscan --alert-encrypted-archive, or --alert-encrypted for both).
+  bool alert_encrypted_archive = false;
+  // The same for encrypted documents (PDF), once documents are opened
+  // (clamscan --alert-encrypted-doc).
+  bool alert_encrypted_doc = false;
 };
 
 }  // namespace vigil

@@ -128,6 +128,13 @@ void AddScanOptions(CLI::App* app, ScanCommandOptions* o, RawScanOptions* raw) {
   app->add_option("-l,--log", o->log_file, "Append the scan report to FILE");
   app->add_flag("--alert-exceeds-max{yes}", raw->alert_exceeds_max,
                 "Report files a limit stopped as Heuristics.Limits.Exceeded.*");
+  app->add_flag("--alert-encrypted{yes}", raw->alert_encrypted,
+                "Report encrypted archives and documents as "
+                "Heuristics.Encrypted.*");
+  app->add_flag("--alert-encrypted-archive{yes}", raw->alert_encrypted_archive,
+                "Report encrypted archive members as Heuristics.Encrypted.*");
+  app->add_flag("--alert-encrypted-doc{yes}", raw->alert_encrypted_doc,
+                "Report encrypted documents as Heuristics.Encrypted.*");
   app->add_flag("--scan-archive{yes}", raw->scan_archive,
                 "Open archives (default yes)");
   app->add_flag("--official-db-only{yes}", raw->official_db_only,
@@ -161,6 +168,18 @@ bool FinishScanOptions(const RawScanOptions& raw, ScanCommandOptions* o,
     return fail("--allmatch", raw.allmatch);
   if (!ParseBool(raw.alert_exceeds_max, &o->scan.alert_exceeds_max)) {
     return fail("--alert-exceeds-max", raw.alert_exceeds_max);
+  }
+  // --alert-encrypted sets both; the specific options, given, override it.
+  bool encrypted = false;
+  if (!ParseBool(raw.alert_encrypted, &encrypted))
+    return fail("--alert-encrypted", raw.alert_encrypted);
+  o->scan.alert_encrypted_archive = o->scan.alert_encrypted_doc = encrypted;
+  if (!ParseBool(raw.alert_encrypted_archive,
+                 &o->scan.alert_encrypted_archive)) {
+    return fail("--alert-encrypted-archive", raw.alert_encrypted_archive);
+  }
+  if (!ParseBool(raw.alert_encrypted_doc, &o->scan.alert_encrypted_doc)) {
+    return fail("--alert-encrypted-doc", raw.alert_encrypted_doc);
   }
   if (!ParseBool(raw.scan_archive, &o->scan.scan_archives)) {
     return fail("--scan-archive", raw.scan_archive);

@@ -71,7 +71,8 @@ struct RawScanOptions {
       max_scantime, max_dir_recursion, pcre_match_limit, pcre_recmatch_limit,
       pcre_max_filesize, follow_dir_symlinks, follow_file_symlinks;
   std::string recursive, cross_fs, allmatch, alert_exceeds_max, scan_archive,
-      official_db_only;
+      official_db_only, alert_encrypted, alert_encrypted_archive,
+      alert_encrypted_doc;
 };
 void AddScanOptions(CLI::App* app, ScanCommandOptions* o, RawScanOptions* raw);
 // Converts `raw` into `o`; false on bad values, with clamscan's message

@@ -95,17 +95,20 @@ bool ScanJob::NoteLimit(LimitKind kind, const std::vector<Layer>& layers,
 bool ScanJob::Detect(const std::vector<matcher::MatchResult>& found,
                      const std::vector<Layer>& layers) {
   for (const matcher::MatchResult& m : found) {
-    // clamscan -z prints a name once per kind of signature that found it
-    // (a hash and a body signature of one name give two lines).
+    // clamscan -z prints a name once per object and kind of signature
+    // that found it: a hash and a body signature of one name give two
+    // lines, and so does a body signature matching both a tar's raw bytes
+    // and its member.
     const char* kind = KindName(m.kind);
     const bool is_hash = m.kind == matcher::MatchResult::Kind::kHash;
+    const std::vector<std::string> where = LayerNames(layers);
     bool seen = false;
     for (const Detection& d : report_->detections) {
-      seen |= d.name == m.name && (d.kind == std::string("hash")) == is_hash;
+      seen |= d.name == m.name && (d.kind == std::string("hash")) == is_hash &&
+              d.layers == where;
     }
     if (!seen)
-      report_->detections.push_back(
-          {std::string(m.name), LayerNames(layers), kind});
+      report_->detections.push_back({std::string(m.name), where, kind});
   }
   return !found.empty() && !options_.all_match;
 }
@@ -162,8 +165,10 @@ bool ScanJob::ScanObject(ByteView data, std::vector<Layer>* layers) {
     }
     if (Detect(found, *layers)) return true;
   }
-  if (options_.scan_archives && IsExtractable(type)) {
-    return ExtractChildren(data, layers);
+  if (options_.scan_archives) {
+    const Extractor extractor = ExtractorFor(type, data);
+    if (extractor != Extractor::kNone)
+      return ExtractChildren(data, type, extractor, layers);
   }
   return false;
 }
@@ -259,7 +264,22 @@ bool ScanJob::MatchObject(ByteView data, const std::vector<Layer>& layers,
   return ok;
 }
 
-bool ScanJob::ExtractChildren(ByteView data, std::vector<Layer>* layers) {
+bool ScanJob::NoteEncrypted(filetype::FileType type, const std::string& member,
+                            const std::vector<Layer>& layers) {
+  report_->notes.push_back(member.empty() ? "encrypted container"
+                                          : "encrypted member: " + member);
+  const std::string_view name = EncryptedHeuristic(type);
+  if (!options_.alert_encrypted_archive || name.empty()) return false;
+  for (const Detection& d : report_->detections) {
+    if (d.name == name && d.layers == LayerNames(layers)) return false;
+  }
+  report_->detections.push_back(
+      {std::string(name), LayerNames(layers), "heuristic"});
+  return !options_.all_match;
+}
+
+bool ScanJob::ExtractChildren(ByteView data, filetype::FileType type,
+                              Extractor extractor, std::vector<Layer>* layers) {
   const Limits& lim = options_.limits;
   // Children are one layer deeper than this object.
   if (lim.max_recursion && layers->size() >= lim.max_recursion) {
@@ -269,6 +289,7 @@ bool ScanJob::ExtractChildren(ByteView data, std::vector<Layer>* layers) {
   // One byte over the limit is enough to know a member is too large.
   el.max_member_size = lim.max_file_size ? lim.max_file_size + 1 : ~0ull;
   el.max_members = ~0u;
+  el.stream_only = extractor == Extractor::kStream;
   if (!mapped_.empty() && data.data() == mapped_.data()) {
     el.consumed = [this, data](uint64_t offset) {
       Release(data.first(offset));
@@ -284,10 +305,12 @@ bool ScanJob::ExtractChildren(ByteView data, std::vector<Layer>* layers) {
           return false;
         }
         ++files_;
-        layers->push_back({m.name, ""});
         if (m.encrypted) {
-          report_->notes.push_back("encrypted member: " + m.name);
-        } else if (m.truncated) {
+          stop = NoteEncrypted(type, m.name, *layers);
+          return !stop;
+        }
+        layers->push_back({m.name, ""});
+        if (m.truncated) {
           stop = NoteLimit(LimitKind::kMaxFileSize, *layers, false);
         } else {
           stop = ScanObject(m.data, layers);
@@ -296,6 +319,9 @@ bool ScanJob::ExtractChildren(ByteView data, std::vector<Layer>* layers) {
         return !stop && !halted_;
       });
   for (std::string& note : r.notes) report_->notes.push_back(std::move(note));
+  // Encrypted before any member could be listed (7z with encrypted headers).
+  if (!stop && r.encrypted && r.members == 0)
+    stop = NoteEncrypted(type, "", *layers);
   return stop || halted_;
 }
 

@@ -40,7 +40,13 @@ class ScanJob {
   bool MatchObject(ByteView data, const std::vector<Layer>& layers,
                    filetype::FileType type,
                    std::vector<matcher::MatchResult>* found);
-  bool ExtractChildren(ByteView data, std::vector<Layer>* layers);
+  bool ExtractChildren(ByteView data, filetype::FileType type,
+                       Extractor extractor, std::vector<Layer>* layers);
+  // An encrypted member of a container of `type`: a note, and with
+  // --alert-encrypted-archive a Heuristics.Encrypted.* detection (once per
+  // container). True when scanning should stop.
+  bool NoteEncrypted(filetype::FileType type, const std::string& member,
+                     const std::vector<Layer>& layers);
   // Records a limit hit; with `alert` (and --alert-exceeds-max) also as a
   // Heuristics.Limits.Exceeded.* detection. True when scanning should stop.
   bool NoteLimit(LimitKind kind, const std::vector<Layer>& layers, bool alert);

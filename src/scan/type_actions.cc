@@ -1,5 +1,7 @@
 #include "scan/type_actions.h"
 
+#include <initializer_list>
+
 #include "core/spool.h"
 #include "formats/text/text_normalize.h"
 
@@ -99,13 +101,51 @@ uint64_t FileSizeInPass(const filetype::Pass& pass, uint64_t object_size,
   return ScannedAsObject(pass, text_as_object) ? buffer_size : object_size;
 }
 
-bool IsExtractable(filetype::FileType type) {
+namespace {
+
+bool StartsWith(ByteView data, std::initializer_list<uint8_t> magic) {
+  if (data.size() < magic.size()) return false;
+  size_t i = 0;
+  for (uint8_t b : magic) {
+    if (static_cast<uint8_t>(data[i++]) != b) return false;
+  }
+  return true;
+}
+
+// An ISO 9660 image: a volume descriptor "\x01CD001" at sector 16. ClamAV
+// finds it while scanning the raw bytes (a marker, not a magic of the
+// first kilobyte); here it is a direct look at that offset.
+bool IsIso9660(ByteView data) {
+  constexpr size_t kAt = 16 * 2048;
+  return data.size() > kAt + 6 &&
+         StartsWith(data.subspan(kAt), {0x01, 'C', 'D', '0', '0', '1'});
+}
+
+// A compressed stream ClamAV has no type for: a zstd frame, or lzma-alone
+// (properties byte 0x5d, then a dictionary size that is a power of two in
+// practice: 00 00 xx 00 or 00 00 00 xx).
+bool IsUntypedStream(ByteView data) {
+  return StartsWith(data, {0x28, 0xb5, 0x2f, 0xfd}) ||
+         (StartsWith(data, {0x5d, 0x00, 0x00}) && data.size() >= 13 &&
+          (data[4] == std::byte{0} || data[3] == std::byte{0}));
+}
+
+// An archive ClamAV has no magic for: Unix ar, ISO 9660.
+bool IsUntypedArchive(ByteView data) {
+  return StartsWith(data, {'!', '<', 'a', 'r', 'c', 'h', '>', '\n'}) ||
+         IsIso9660(data);
+}
+
+}  // namespace
+
+Extractor ExtractorFor(filetype::FileType type, ByteView data) {
   using T = filetype::FileType;
   switch (type) {
-    case T::kZip:
     case T::kGz:
     case T::kBz:
     case T::kXz:
+      return Extractor::kStream;
+    case T::kZip:
     case T::k7z:
     case T::kRar:
     case T::kCab:
@@ -118,9 +158,29 @@ bool IsExtractable(filetype::FileType type) {
     case T::kIso9660:
     case T::kXar:
     case T::kLha:
-      return true;
+      return Extractor::kLibarchive;
     default:
-      return false;
+      // ClamAV types these by its text heuristics (a zstd frame often
+      // reads as UTF-16): look at the bytes whatever the type.
+      if (IsUntypedStream(data)) return Extractor::kStream;
+      return IsUntypedArchive(data) ? Extractor::kLibarchive : Extractor::kNone;
+  }
+}
+
+std::string_view EncryptedHeuristic(filetype::FileType container) {
+  using T = filetype::FileType;
+  switch (container) {
+    case T::kZip:
+    case T::kZipSfx:
+      return "Heuristics.Encrypted.Zip";
+    case T::kRar:
+    case T::kRarSfx:
+      return "Heuristics.Encrypted.RAR";
+    case T::k7z:
+    case T::k7zSfx:
+      return "Heuristics.Encrypted.7Zip";
+    default:
+      return "";
   }
 }
 

@@ -8,6 +8,7 @@
 #include <functional>
 #include <optional>
 #include <span>
+#include <string_view>
 #include <vector>
 
 #include "core/mapped_file.h"
@@ -69,8 +70,17 @@ bool HasRawPass(std::span<const filetype::Pass> passes);
 uint64_t FileSizeInPass(const filetype::Pass& pass, uint64_t object_size,
                         uint64_t buffer_size, bool text_as_object);
 
-// True for containers whose members the archive extractor yields.
-bool IsExtractable(filetype::FileType type);
+// Which extractor opens an object of this type, if any. `data` decides for
+// the containers ClamAV has no type for (zstd, lzma, ar, ISO 9660 by its
+// volume descriptor). kStream: a compressed stream, whose one child is the
+// decompressed bytes (a .tar.gz is a gzip layer, then a tar layer, as in
+// ClamAV); kLibarchive: an archive's members.
+enum class Extractor { kNone, kStream, kLibarchive };
+Extractor ExtractorFor(filetype::FileType type, ByteView data);
+
+// Heuristics.Encrypted.* name for an encrypted member of a container of
+// this type ("" when ClamAV has none for it).
+std::string_view EncryptedHeuristic(filetype::FileType container);
 
 }  // namespace vigil::scan
 

@@ -75,7 +75,7 @@ ExtractResult ExtractArchive(
     return result;
   }
   archive_read_support_filter_all(a.get());
-  archive_read_support_format_all(a.get());
+  if (!limits.stream_only) archive_read_support_format_all(a.get());
   // A lone compressed stream (.gz, .bz2, .xz, ...) reads as one member.
   archive_read_support_format_raw(a.get());
   Source source{data, 0, &limits.consumed};
@@ -94,6 +94,9 @@ ExtractResult ExtractArchive(
     if (rc == ARCHIVE_EOF) break;
     if (rc == ARCHIVE_FATAL) {
       result.notes.push_back("archive: " + ErrorText(a.get()));
+      // An archive whose headers are encrypted fails before any member.
+      if (archive_read_has_encrypted_entries(a.get()) > 0)
+        result.encrypted = true;
       break;
     }
     if (rc == ARCHIVE_WARN)

@@ -18,6 +18,9 @@
 namespace vigil::formats {
 
 struct ExtractLimits {
+  // Read `data` as one compressed stream: its decompressed bytes are the
+  // only member, whatever they hold (a tar inside is the next layer).
+  bool stream_only = false;
   uint64_t max_member_size = 100ull << 20;  // larger members: truncated, noted
   uint32_t max_members = 10000;  // members after that: skipped, noted
   // Called with an offset once the reader has moved past the bytes before
