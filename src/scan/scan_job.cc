@@ -3,6 +3,8 @@
 #include "core/hash.h"
 #include "filetype/filetype.h"
 #include "formats/archive/archive.h"
+#include "formats/compress/compress.h"
+#include "formats/mail/mail.h"
 #include "scan/type_actions.h"
 
 namespace vigil::scan {
@@ -296,28 +298,42 @@ bool ScanJob::ExtractChildren(ByteView data, filetype::FileType type,
     };
   }
   bool stop = false;
-  formats::ExtractResult r =
-      formats::ExtractArchive(data, el, [&](const formats::ArchiveMember& m) {
-        // The top-level object counts as the first file.
-        if (lim.max_files && files_ >= lim.max_files) {
-          stop = NoteLimit(LimitKind::kMaxFiles, *layers, true);
-          halted_ = true;  // no further object of this scan
-          return false;
-        }
-        ++files_;
-        if (m.encrypted) {
-          stop = NoteEncrypted(type, m.name, *layers);
-          return !stop;
-        }
-        layers->push_back({m.name, ""});
-        if (m.truncated) {
-          stop = NoteLimit(LimitKind::kMaxFileSize, *layers, false);
-        } else {
-          stop = ScanObject(m.data, layers);
-        }
-        layers->pop_back();
-        return !stop && !halted_;
-      });
+  const auto on_member = [&](const formats::ArchiveMember& m) {
+    // The top-level object counts as the first file.
+    if (lim.max_files && files_ >= lim.max_files) {
+      stop = NoteLimit(LimitKind::kMaxFiles, *layers, true);
+      halted_ = true;  // no further object of this scan
+      return false;
+    }
+    ++files_;
+    if (m.encrypted) {
+      stop = NoteEncrypted(type, m.name, *layers);
+      return !stop;
+    }
+    layers->push_back({m.name, ""});
+    if (m.truncated) {
+      stop = NoteLimit(LimitKind::kMaxFileSize, *layers, false);
+    } else {
+      stop = ScanObject(m.data, layers);
+    }
+    layers->pop_back();
+    return !stop && !halted_;
+  };
+  formats::ExtractResult r;
+  switch (extractor) {
+    case Extractor::kUnixCompress:
+      r = formats::ExtractUnixCompress(data, el, on_member);
+      break;
+    case Extractor::kSzdd:
+      r = formats::ExtractSzdd(data, el, on_member);
+      break;
+    case Extractor::kMail:
+      r = formats::ExtractMail(data, el, on_member);
+      break;
+    default:
+      r = formats::ExtractArchive(data, el, on_member);
+      break;
+  }
   for (std::string& note : r.notes) report_->notes.push_back(std::move(note));
   // Encrypted before any member could be listed (7z with encrypted headers).
   if (!stop && r.encrypted && r.members == 0)

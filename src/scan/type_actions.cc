@@ -3,6 +3,7 @@
 #include <initializer_list>
 
 #include "core/spool.h"
+#include "formats/compress/compress.h"
 #include "formats/text/text_normalize.h"
 
 namespace vigil::scan {
@@ -145,6 +146,10 @@ Extractor ExtractorFor(filetype::FileType type, ByteView data) {
     case T::kBz:
     case T::kXz:
       return Extractor::kStream;
+    case T::kMsSzdd:
+      return formats::IsSzdd(data) ? Extractor::kSzdd : Extractor::kNone;
+    case T::kMail:
+      return Extractor::kMail;
     case T::kZip:
     case T::k7z:
     case T::kRar:
@@ -163,6 +168,7 @@ Extractor ExtractorFor(filetype::FileType type, ByteView data) {
       // ClamAV types these by its text heuristics (a zstd frame often
       // reads as UTF-16): look at the bytes whatever the type.
       if (IsUntypedStream(data)) return Extractor::kStream;
+      if (formats::IsUnixCompress(data)) return Extractor::kUnixCompress;
       return IsUntypedArchive(data) ? Extractor::kLibarchive : Extractor::kNone;
   }
 }

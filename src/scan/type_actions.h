@@ -74,8 +74,16 @@ uint64_t FileSizeInPass(const filetype::Pass& pass, uint64_t object_size,
 // the containers ClamAV has no type for (zstd, lzma, ar, ISO 9660 by its
 // volume descriptor). kStream: a compressed stream, whose one child is the
 // decompressed bytes (a .tar.gz is a gzip layer, then a tar layer, as in
-// ClamAV); kLibarchive: an archive's members.
-enum class Extractor { kNone, kStream, kLibarchive };
+// ClamAV); kLibarchive: an archive's members; the others: vigil's own
+// readers of what libarchive does not read (src/formats/compress, mail).
+enum class Extractor {
+  kNone,
+  kStream,
+  kLibarchive,
+  kUnixCompress,
+  kSzdd,
+  kMail,
+};
 Extractor ExtractorFor(filetype::FileType type, ByteView data);
 
 // Heuristics.Encrypted.* name for an encrypted member of a container of

@@ -60,6 +60,7 @@ class Containers(unittest.TestCase):
         cls.out = cls.ws.path("fixtures")
         os.mkdir(cls.out)
         cls.fixtures = {}  # name -> (path, clamscan opens it, expected layers)
+        cls.body_only = set()  # fixtures that hold the marker, not the program
         cls.make_fixtures()
 
     @classmethod
@@ -67,8 +68,10 @@ class Containers(unittest.TestCase):
         cls.ws.cleanup()
 
     @classmethod
-    def add(cls, name, clamscan_opens, layers):
+    def add(cls, name, clamscan_opens, layers, hashed=True):
         cls.fixtures[name] = (os.path.join(cls.out, name), clamscan_opens, layers)
+        if not hashed:
+            cls.body_only.add(name)
 
     @classmethod
     def make_fixtures(cls):
@@ -137,10 +140,58 @@ class Containers(unittest.TestCase):
         cls.add("prog.cab", True, ["prog"])
         sh([need("ar", "binutils"), "rc", o("prog.a"), "prog"], src)
         cls.add("prog.a", False, ["prog"])
+        # vigil's own readers: Unix compress (clamscan does not open it),
+        # MS SZDD (compress.exe), mail.
+        with open(o("prog.Z"), "wb") as f:
+            subprocess.run([need("compress", "ncompress"), "-c", "prog"], cwd=src, stdout=f, check=True)
+        cls.add("prog.Z", False, [""])
+        shutil.copy(os.path.join(src, "prog"), o("szdd"))
+        sh([need("mscompress", "mscompress"), "szdd"], out)
+        os.unlink(o("szdd"))
+        cls.add("szdd_", True, [""])
+        cls.make_mail(o)
         # Nested: the program in a zip in a tar.gz in a 7z.
         sh([tar, "-czf", o("inner.tar.gz"), "-C", out, "deflate.zip"], src)
         sh([sz, "a", o("nested.7z"), o("inner.tar.gz")], src)
         cls.add("nested.7z", True, ["inner.tar.gz", "*", "deflate.zip", "prog"])
+
+    @classmethod
+    def make_mail(cls, o):
+        import email.message
+        import email.policy
+
+        def message(subject, attachments, encoding="base64"):
+            m = email.message.EmailMessage()
+            m["From"] = "sender@example.org"
+            m["To"] = "rcpt@example.org"
+            m["Subject"] = subject
+            m.set_content("Please see the attachment.\n")
+            for name, data in attachments:
+                m.add_attachment(data, maintype="application", subtype="octet-stream", filename=name,
+                                 cte=encoding)
+            return m.as_bytes(policy=email.policy.SMTP)
+
+        with open(os.path.join(cls.src, "prog"), "rb") as f:
+            program = f.read()
+        e2e.write(o("base64.eml"), message("base64", [("invoice.exe", program)]))
+        cls.add("base64.eml", True, ["invoice.exe"])
+        # Quoted-printable: text with the marker split by soft line breaks
+        # (found by the body signature only: it is not the program).
+        text = b"x" * 70 + MARKER + b"y" * 70 + b"\n"
+        e2e.write(o("qp.eml"), message("qp", [("notes.txt", text)], "quoted-printable"))
+        assert MARKER not in open(o("qp.eml"), "rb").read()
+        cls.add("qp.eml", True, ["notes.txt"], hashed=False)
+        with open(o("deflate.zip"), "rb") as f:
+            zipped = f.read()
+        e2e.write(o("zip.eml"), message("zip", [("invoice.zip", zipped)]))
+        cls.add("zip.eml", True, ["invoice.zip", "prog"])
+        # An mbox of three messages, the program in the last one.
+        mbox = b""
+        for i, atts in enumerate(([], [("notes.txt", b"nothing here\n")], [("late.exe", program)])):
+            mbox += b"From sender@example.org Mon Nov 30 12:00:00 2026\n"
+            mbox += message("m%d" % i, atts).replace(b"\r\n", b"\n") + b"\n"
+        e2e.write(o("mailbox.mbox"), mbox)
+        cls.add("mailbox.mbox", True, ["late.exe"])
 
     def vigil_json(self, path):
         r = self.ws.vigil("-z", "--json", "-d", self.db, path)
@@ -155,8 +206,10 @@ class Containers(unittest.TestCase):
             with self.subTest(fixture=name):
                 event = self.vigil_json(path)
                 found = {d["name"]: d for d in event["detections"]}
-                self.assertIn("Test.Program.Hash.UNOFFICIAL", found, event)
                 self.assertIn("Test.Program.Body.UNOFFICIAL", found, event)
+                if name in self.body_only:
+                    continue
+                self.assertIn("Test.Program.Hash.UNOFFICIAL", found, event)
                 # The layer path, from the outer member to the program
                 # ("*": any name).
                 got = found["Test.Program.Hash.UNOFFICIAL"]["layers"]
@@ -213,6 +266,46 @@ class Containers(unittest.TestCase):
                 if e2e.CLAMSCAN:
                     c = self.ws.clamscan("--no-summary", "--alert-encrypted", "-d", self.db, path)
                     self.assertEqual(c.out, "%s: %s FOUND\n" % (path, heuristic), c)
+
+    def test_bomb_and_deep_nesting_end_within_limits(self):
+        # 300 MiB of zeros in a 300 KiB zip, beside the program: the huge
+        # member is cut at --max-filesize, the program is still found, the
+        # file is not called fully scanned.
+        bomb = self.ws.path("bomb.zip")
+        with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as z:
+            with z.open("zeros.bin", "w", force_zip64=True) as f:
+                block = bytes(1 << 20)
+                for _ in range(300):
+                    f.write(block)
+            z.writestr("prog", self.program)
+        event = self.vigil_json(bomb)
+        self.assertFalse(event["fully_scanned"], event)
+        self.assertIn("MaxFileSize", [l["limit"] for l in event["limits"]], event)
+        self.assertIn("Test.Program.Hash.UNOFFICIAL", [d["name"] for d in event["detections"]])
+        r = self.ws.vigil("--no-summary", "--alert-exceeds-max", "--max-filesize=10M", "-d", self.db, bomb)
+        self.assertEqual(r.rc, 1, r)
+        # 25 zips deep: beyond --max-recursion (17) nothing is opened, and
+        # --alert-exceeds-max names it, as clamscan does.
+        inner = self.program
+        for depth in range(25):
+            path = self.ws.path("deep.zip")
+            with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+                z.writestr("level%d" % depth, inner)
+            with open(path, "rb") as f:
+                inner = f.read()
+        event = self.vigil_json_rc(path, 0)
+        self.assertIn("MaxRecursion", [l["limit"] for l in event["limits"]], event)
+        self.assertFalse(event["fully_scanned"], event)
+        r = self.ws.vigil("--no-summary", "--alert-exceeds-max", "-d", self.db, path)
+        self.assertEqual(r.out, "%s: Heuristics.Limits.Exceeded.MaxRecursion FOUND\n" % path, r)
+        if e2e.CLAMSCAN:
+            c = self.ws.clamscan("--no-summary", "--alert-exceeds-max", "-d", self.db, path)
+            self.assertEqual(r.out, c.out)
+
+    def vigil_json_rc(self, path, rc):
+        r = self.ws.vigil("-z", "--json", "-d", self.db, path)
+        self.assertEqual(r.rc, rc, r)
+        return [json.loads(l) for l in r.out.splitlines() if '"event":"file"' in l][0]
 
     def test_damaged_container_is_partial_not_fatal(self):
         path, _, _ = self.fixtures["nested.7z"]
