@@ -171,6 +171,16 @@ bool ScanJob::ScanObject(ByteView data, std::vector<Layer>* layers) {
     const Extractor extractor = ExtractorFor(type, data);
     if (extractor != Extractor::kNone)
       return ExtractChildren(data, type, extractor, layers);
+    // Self-extracting and appended archives: the first candidate that
+    // yields members is the one (a magic inside other data yields none).
+    for (const EmbeddedArchive& e : FindEmbeddedArchives(type, data)) {
+      const uint64_t before = files_;
+      if (ExtractChildren(data.subspan(e.offset), e.type,
+                          Extractor::kLibarchive, layers)) {
+        return true;
+      }
+      if (files_ != before) break;
+    }
   }
   return false;
 }

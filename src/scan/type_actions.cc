@@ -1,5 +1,6 @@
 #include "scan/type_actions.h"
 
+#include <algorithm>
 #include <initializer_list>
 
 #include "core/spool.h"
@@ -171,6 +172,47 @@ Extractor ExtractorFor(filetype::FileType type, ByteView data) {
       if (formats::IsUnixCompress(data)) return Extractor::kUnixCompress;
       return IsUntypedArchive(data) ? Extractor::kLibarchive : Extractor::kNone;
   }
+}
+
+std::vector<EmbeddedArchive> FindEmbeddedArchives(filetype::FileType type,
+                                                  ByteView data) {
+  using T = filetype::FileType;
+  switch (type) {  // text has no control bytes, hence none of these magics
+    case T::kTextAscii:
+    case T::kTextUtf8:
+    case T::kHtml:
+    case T::kMail:
+    case T::kScript:
+      return {};
+    default:
+      break;
+  }
+  struct Magic {
+    std::string_view bytes;
+    T type;
+  };
+  static constexpr Magic kMagics[] = {
+      {std::string_view("PK\x03\x04", 4), T::kZipSfx},
+      {std::string_view("Rar!\x1a\x07", 6), T::kRarSfx},
+      {std::string_view("7z\xbc\xaf\x27\x1c", 6), T::k7zSfx},
+      {std::string_view("MSCF\0\0\0\0", 8), T::kCabSfx},
+  };
+  constexpr int kTriesPerMagic = 4;
+  const std::string_view text(reinterpret_cast<const char*>(data.data()),
+                              data.size());
+  std::vector<EmbeddedArchive> found;
+  for (const Magic& m : kMagics) {
+    size_t at = text.find(m.bytes, 1);  // at 0 it is the archive itself
+    for (int i = 0; i < kTriesPerMagic && at != std::string_view::npos; ++i) {
+      found.push_back({at, m.type});
+      at = text.find(m.bytes, at + 1);
+    }
+  }
+  std::sort(found.begin(), found.end(),
+            [](const EmbeddedArchive& a, const EmbeddedArchive& b) {
+              return a.offset < b.offset;
+            });
+  return found;
 }
 
 std::string_view EncryptedHeuristic(filetype::FileType container) {

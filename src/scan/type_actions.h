@@ -86,6 +86,17 @@ enum class Extractor {
 };
 Extractor ExtractorFor(filetype::FileType type, ByteView data);
 
+// An archive inside an object of another type: a self-extracting
+// executable, or any data with an archive appended (ClamAV finds these by
+// its ZIP/RAR/7z/CAB "SFX" markers while scanning the raw bytes). Tries
+// the first occurrences of each magic; the caller extracts from `offset`.
+struct EmbeddedArchive {
+  size_t offset = 0;
+  filetype::FileType type = filetype::FileType::kAny;  // kZipSfx, ...
+};
+std::vector<EmbeddedArchive> FindEmbeddedArchives(filetype::FileType type,
+                                                  ByteView data);
+
 // Heuristics.Encrypted.* name for an encrypted member of a container of
 // this type ("" when ClamAV has none for it).
 std::string_view EncryptedHeuristic(filetype::FileType container);

@@ -150,6 +150,20 @@ class Containers(unittest.TestCase):
         os.unlink(o("szdd"))
         cls.add("szdd_", True, [""])
         cls.make_mail(o)
+        # Self-extracting / appended archives: a zip or a 7z after an ELF
+        # (the test program itself), after an MZ stub, after random bytes.
+        import random
+        rng = random.Random(7)
+        with open(o("deflate.zip"), "rb") as f:
+            zipped = f.read()
+        with open(o("lzma2.7z"), "rb") as f:
+            sevened = f.read()
+        stub = b"MZ" + bytes(rng.randrange(256) for _ in range(4000))
+        noise = bytes(rng.randrange(256) for _ in range(3000))
+        for name, data in (("elf-zip.sfx", cls.program + zipped), ("mz-zip.exe", stub + zipped),
+                           ("noise-zip.bin", noise + zipped), ("mz-7z.exe", stub + sevened)):
+            e2e.write(o(name), data)
+            cls.add(name, True, ["prog"])
         # Nested: the program in a zip in a tar.gz in a 7z.
         sh([tar, "-czf", o("inner.tar.gz"), "-C", out, "deflate.zip"], src)
         sh([sz, "a", o("nested.7z"), o("inner.tar.gz")], src)
