@@ -5,6 +5,7 @@
 #include "formats/archive/archive.h"
 #include "formats/compress/compress.h"
 #include "formats/mail/mail.h"
+#include "formats/mail/tnef.h"
 #include "scan/type_actions.h"
 
 namespace vigil::scan {
@@ -339,6 +340,9 @@ bool ScanJob::ExtractChildren(ByteView data, filetype::FileType type,
       break;
     case Extractor::kMail:
       r = formats::ExtractMail(data, el, on_member);
+      break;
+    case Extractor::kTnef:
+      r = formats::ExtractTnef(data, el, on_member);
       break;
     default:
       r = formats::ExtractArchive(data, el, on_member);

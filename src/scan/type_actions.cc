@@ -151,6 +151,8 @@ Extractor ExtractorFor(filetype::FileType type, ByteView data) {
       return formats::IsSzdd(data) ? Extractor::kSzdd : Extractor::kNone;
     case T::kMail:
       return Extractor::kMail;
+    case T::kTnef:
+      return Extractor::kTnef;
     case T::kZip:
     case T::k7z:
     case T::kRar:

@@ -83,6 +83,7 @@ enum class Extractor {
   kUnixCompress,
   kSzdd,
   kMail,
+  kTnef,
 };
 Extractor ExtractorFor(filetype::FileType type, ByteView data);
 

@@ -199,6 +199,20 @@ class Containers(unittest.TestCase):
             zipped = f.read()
         e2e.write(o("zip.eml"), message("zip", [("invoice.zip", zipped)]))
         cls.add("zip.eml", True, ["invoice.zip", "prog"])
+        # TNEF (winmail.dat), alone and attached to a mail.
+        import struct
+
+        def attr(level, ident, value):
+            return (bytes([level]) + struct.pack("<II", ident, len(value)) + value +
+                    struct.pack("<H", sum(value) & 0xFFFF))
+
+        tnef = struct.pack("<I", 0x223E9F78) + b"\x01\x00" + attr(1, 0x00089006, b"\x01\x00\x00\x00")
+        tnef += attr(2, 0x00069002, bytes(14)) + attr(2, 0x00018010, b"setup.exe\0")
+        tnef += attr(2, 0x0006800F, program)
+        e2e.write(o("winmail.dat"), tnef)
+        cls.add("winmail.dat", True, ["setup.exe"])
+        e2e.write(o("tnef.eml"), message("tnef", [("winmail.dat", tnef)]))
+        cls.add("tnef.eml", True, ["winmail.dat", "setup.exe"])
         # An mbox of three messages, the program in the last one.
         mbox = b""
         for i, atts in enumerate(([], [("notes.txt", b"nothing here\n")], [("late.exe", program)])):
