@@ -4,6 +4,7 @@
 #include "filetype/filetype.h"
 #include "formats/archive/archive.h"
 #include "formats/compress/compress.h"
+#include "formats/mail/data_uri.h"
 #include "formats/mail/mail.h"
 #include "formats/mail/tnef.h"
 #include "scan/type_actions.h"
@@ -343,6 +344,9 @@ bool ScanJob::ExtractChildren(ByteView data, filetype::FileType type,
       break;
     case Extractor::kTnef:
       r = formats::ExtractTnef(data, el, on_member);
+      break;
+    case Extractor::kDataUri:
+      r = formats::ExtractDataUris(data, el, on_member);
       break;
     default:
       r = formats::ExtractArchive(data, el, on_member);

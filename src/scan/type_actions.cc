@@ -5,6 +5,7 @@
 
 #include "core/spool.h"
 #include "formats/compress/compress.h"
+#include "formats/mail/data_uri.h"
 #include "formats/text/text_normalize.h"
 
 namespace vigil::scan {
@@ -153,6 +154,11 @@ Extractor ExtractorFor(filetype::FileType type, ByteView data) {
       return Extractor::kMail;
     case T::kTnef:
       return Extractor::kTnef;
+    case T::kHtml:
+    case T::kTextAscii:
+    case T::kTextUtf8:
+      // RFC 2397 payloads of HTML (text may turn out to be HTML).
+      return formats::HasDataUri(data) ? Extractor::kDataUri : Extractor::kNone;
     case T::kZip:
     case T::k7z:
     case T::kRar:

@@ -84,6 +84,7 @@ enum class Extractor {
   kSzdd,
   kMail,
   kTnef,
+  kDataUri,
 };
 Extractor ExtractorFor(filetype::FileType type, ByteView data);
 

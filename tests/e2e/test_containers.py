@@ -213,6 +213,11 @@ class Containers(unittest.TestCase):
         cls.add("winmail.dat", True, ["setup.exe"])
         e2e.write(o("tnef.eml"), message("tnef", [("winmail.dat", tnef)]))
         cls.add("tnef.eml", True, ["winmail.dat", "setup.exe"])
+        # RFC 2397: the program as a base64 data: URI in an HTML link.
+        import base64
+        e2e.write(o("data-uri.html"), b"<html><body><a href=\"data:application/octet-stream;base64," +
+                  base64.b64encode(program) + b"\">setup</a></body></html>\n")
+        cls.add("data-uri.html", True, ["data-uri-1"])
         # An mbox of three messages, the program in the last one.
         mbox = b""
         for i, atts in enumerate(([], [("notes.txt", b"nothing here\n")], [("late.exe", program)])):
