@@ -17,6 +17,8 @@ TEST_PKGS=(
   # container fixtures (tests/e2e/test_containers.py)
   gcc binutils zip p7zip-full cpio xz-utils bzip2 zstd genisoimage gcab
   ncompress mscompress
+  # OLE2 reader cross-check (tests/unit/formats/ole2)
+  python3-olefile
 )
 
 want=("${BUILD_PKGS[@]}")

@@ -7,6 +7,7 @@
 #include "formats/mail/data_uri.h"
 #include "formats/mail/mail.h"
 #include "formats/mail/tnef.h"
+#include "formats/ole2/ole2.h"
 #include "scan/type_actions.h"
 
 namespace vigil::scan {
@@ -347,6 +348,9 @@ bool ScanJob::ExtractChildren(ByteView data, filetype::FileType type,
       break;
     case Extractor::kDataUri:
       r = formats::ExtractDataUris(data, el, on_member);
+      break;
+    case Extractor::kOle2:
+      r = formats::ExtractOle2(data, el, on_member);
       break;
     default:
       r = formats::ExtractArchive(data, el, on_member);

@@ -6,6 +6,7 @@
 #include "core/spool.h"
 #include "formats/compress/compress.h"
 #include "formats/mail/data_uri.h"
+#include "formats/ole2/ole2.h"
 #include "formats/text/text_normalize.h"
 
 namespace vigil::scan {
@@ -154,6 +155,12 @@ Extractor ExtractorFor(filetype::FileType type, ByteView data) {
       return Extractor::kMail;
     case T::kTnef:
       return Extractor::kTnef;
+    case T::kMsOle2:
+    case T::kMsWord:
+    case T::kMsXl:
+    case T::kMsPpt:
+    case T::kHwpOle2:
+      return formats::IsOle2(data) ? Extractor::kOle2 : Extractor::kNone;
     case T::kHtml:
     case T::kTextAscii:
     case T::kTextUtf8:

@@ -85,6 +85,7 @@ enum class Extractor {
   kMail,
   kTnef,
   kDataUri,
+  kOle2,
 };
 Extractor ExtractorFor(filetype::FileType type, ByteView data);
 

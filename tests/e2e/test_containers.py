@@ -218,6 +218,9 @@ class Containers(unittest.TestCase):
         e2e.write(o("data-uri.html"), b"<html><body><a href=\"data:application/octet-stream;base64," +
                   base64.b64encode(program) + b"\">setup</a></body></html>\n")
         cls.add("data-uri.html", True, ["data-uri-1"])
+        # OLE2 compound file: the program as a stream in a storage.
+        e2e.write(o("compound.doc"), cls.compound_file([("Payload", program)]))
+        cls.add("compound.doc", True, ["Payload"])
         # An mbox of three messages, the program in the last one.
         mbox = b""
         for i, atts in enumerate(([], [("notes.txt", b"nothing here\n")], [("late.exe", program)])):
@@ -225,6 +228,46 @@ class Containers(unittest.TestCase):
             mbox += message("m%d" % i, atts).replace(b"\r\n", b"\n") + b"\n"
         e2e.write(o("mailbox.mbox"), mbox)
         cls.add("mailbox.mbox", True, ["late.exe"])
+
+    @staticmethod
+    def compound_file(streams):
+        """A minimal [MS-CFB] v3 file: 512-byte sectors, one FAT sector,
+        one directory sector, each stream in regular sectors (>= 4096
+        bytes, so no mini stream)."""
+        import struct
+        end, free, fatsect, nostream = 0xFFFFFFFE, 0xFFFFFFFF, 0xFFFFFFFD, 0xFFFFFFFF
+        fat = [fatsect, end]
+        data = b""
+        starts = []
+        for _, payload in streams:
+            assert len(payload) >= 4096
+            n = (len(payload) + 511) // 512
+            first = len(fat)
+            starts.append(first)
+            fat += [first + i + 1 for i in range(n - 1)] + [end]
+            data += payload.ljust(n * 512, b"\0")
+        assert len(fat) <= 128 and len(streams) <= 3
+        fat += [free] * (128 - len(fat))
+
+        def entry(name, kind, child, right, start, size):
+            raw = name.encode("utf-16-le") + b"\0\0" if name else b""
+            return (raw.ljust(64, b"\0") + struct.pack("<HBB", len(raw), kind, 1) +
+                    struct.pack("<III", nostream, right, child) + bytes(16) + bytes(4) + bytes(16) +
+                    struct.pack("<IQ", start, size))
+
+        entries = [entry("Root Entry", 5, 1, nostream, end, 0)]
+        for i, ((name, payload), start) in enumerate(zip(streams, starts)):
+            right = i + 2 if i + 1 < len(streams) else nostream
+            entries.append(entry(name, 2, nostream, right, start, len(payload)))
+        while len(entries) < 4:
+            entries.append(bytes(64) + struct.pack("<HBB", 0, 0, 0) +
+                           struct.pack("<III", nostream, nostream, nostream) + bytes(48))
+        header = bytes.fromhex("d0cf11e0a1b11ae1") + bytes(16)
+        header += struct.pack("<HHHHH", 0x3E, 3, 0xFFFE, 9, 6) + bytes(6)
+        header += struct.pack("<IIIIIIIII", 0, 1, 1, 0, 4096, end, 0, end, 0)
+        header += struct.pack("<109I", 0, *([free] * 108))
+        assert len(header) == 512
+        return header + struct.pack("<128I", *fat) + b"".join(entries) + data
 
     def vigil_json(self, path):
         r = self.ws.vigil("-z", "--json", "-d", self.db, path)
