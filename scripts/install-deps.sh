@@ -16,7 +16,7 @@ TEST_PKGS=(
   libgtest-dev libgmock-dev clamav clamav-daemon yara python3 time
   # container fixtures (tests/e2e/test_containers.py)
   gcc binutils zip p7zip-full cpio xz-utils bzip2 zstd genisoimage gcab
-  ncompress mscompress
+  ncompress mscompress arj
   # OLE2 reader cross-check (tests/unit/formats/ole2)
   python3-olefile
 )

@@ -3,6 +3,7 @@
 #include "core/hash.h"
 #include "filetype/filetype.h"
 #include "formats/archive/archive.h"
+#include "formats/arj/arj.h"
 #include "formats/compress/compress.h"
 #include "formats/mail/data_uri.h"
 #include "formats/mail/mail.h"
@@ -351,6 +352,9 @@ bool ScanJob::ExtractChildren(ByteView data, filetype::FileType type,
       break;
     case Extractor::kOle2:
       r = formats::ExtractOle2(data, el, on_member);
+      break;
+    case Extractor::kArj:
+      r = formats::ExtractArj(data, el, on_member);
       break;
     default:
       r = formats::ExtractArchive(data, el, on_member);

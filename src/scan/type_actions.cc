@@ -4,6 +4,7 @@
 #include <initializer_list>
 
 #include "core/spool.h"
+#include "formats/arj/arj.h"
 #include "formats/compress/compress.h"
 #include "formats/mail/data_uri.h"
 #include "formats/ole2/ole2.h"
@@ -155,6 +156,8 @@ Extractor ExtractorFor(filetype::FileType type, ByteView data) {
       return Extractor::kMail;
     case T::kTnef:
       return Extractor::kTnef;
+    case T::kArj:
+      return formats::IsArj(data) ? Extractor::kArj : Extractor::kNone;
     case T::kMsOle2:
     case T::kMsWord:
     case T::kMsXl:

@@ -86,6 +86,7 @@ enum class Extractor {
   kTnef,
   kDataUri,
   kOle2,
+  kArj,
 };
 Extractor ExtractorFor(filetype::FileType type, ByteView data);
 

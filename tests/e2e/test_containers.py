@@ -149,6 +149,11 @@ class Containers(unittest.TestCase):
         sh([need("mscompress", "mscompress"), "szdd"], out)
         os.unlink(o("szdd"))
         cls.add("szdd_", True, [""])
+        arj = need("arj", "arj")
+        for method in range(5):
+            name = "m%d.arj" % method
+            sh([arj, "a", "-m%d" % method, "-y", o(name), "prog"], src)
+            cls.add(name, True, ["prog"])
         cls.make_mail(o)
         # Self-extracting / appended archives: a zip or a 7z after an ELF
         # (the test program itself), after an MZ stub, after random bytes.
