@@ -19,6 +19,8 @@ TEST_PKGS=(
   ncompress mscompress arj
   # OLE2 reader cross-check (tests/unit/formats/ole2)
   python3-olefile
+  # PDF fixtures (tests/unit/formats/pdf, tests/e2e/test_containers.py)
+  qpdf
 )
 
 want=("${BUILD_PKGS[@]}")

@@ -43,7 +43,7 @@ struct ScanOptions {
   // Report encrypted archive members as Heuristics.Encrypted.{Zip,RAR,7Zip}
   // (clamscan --alert-encrypted-archive, or --alert-encrypted for both).
   bool alert_encrypted_archive = false;
-  // The same for encrypted documents (PDF), once documents are opened
+  // Report encrypted PDFs as Heuristics.Encrypted.PDF
   // (clamscan --alert-encrypted-doc).
   bool alert_encrypted_doc = false;
 };

@@ -9,6 +9,7 @@
 #include "formats/mail/mail.h"
 #include "formats/mail/tnef.h"
 #include "formats/ole2/ole2.h"
+#include "formats/pdf/pdf.h"
 #include "scan/type_actions.h"
 
 namespace vigil::scan {
@@ -285,7 +286,10 @@ bool ScanJob::NoteEncrypted(filetype::FileType type, const std::string& member,
   report_->notes.push_back(member.empty() ? "encrypted container"
                                           : "encrypted member: " + member);
   const std::string_view name = EncryptedHeuristic(type);
-  if (!options_.alert_encrypted_archive || name.empty()) return false;
+  const bool alert = type == filetype::FileType::kPdf
+                         ? options_.alert_encrypted_doc
+                         : options_.alert_encrypted_archive;
+  if (!alert || name.empty()) return false;
   for (const Detection& d : report_->detections) {
     if (d.name == name && d.layers == LayerNames(layers)) return false;
   }
@@ -356,13 +360,18 @@ bool ScanJob::ExtractChildren(ByteView data, filetype::FileType type,
     case Extractor::kArj:
       r = formats::ExtractArj(data, el, on_member);
       break;
+    case Extractor::kPdf:
+      r = formats::ExtractPdf(data, el, on_member);
+      break;
     default:
       r = formats::ExtractArchive(data, el, on_member);
       break;
   }
   for (std::string& note : r.notes) report_->notes.push_back(std::move(note));
-  // Encrypted before any member could be listed (7z with encrypted headers).
-  if (!stop && r.encrypted && r.members == 0)
+  // Encrypted before any member could be listed (7z with encrypted
+  // headers), or an encrypted document (its objects come out encrypted).
+  if (!stop && r.encrypted &&
+      (r.members == 0 || type == filetype::FileType::kPdf))
     stop = NoteEncrypted(type, "", *layers);
   return stop || halted_;
 }

@@ -8,6 +8,7 @@
 #include "formats/compress/compress.h"
 #include "formats/mail/data_uri.h"
 #include "formats/ole2/ole2.h"
+#include "formats/pdf/pdf.h"
 #include "formats/text/text_normalize.h"
 
 namespace vigil::scan {
@@ -158,6 +159,8 @@ Extractor ExtractorFor(filetype::FileType type, ByteView data) {
       return Extractor::kTnef;
     case T::kArj:
       return formats::IsArj(data) ? Extractor::kArj : Extractor::kNone;
+    case T::kPdf:
+      return formats::IsPdf(data) ? Extractor::kPdf : Extractor::kNone;
     case T::kMsOle2:
     case T::kMsWord:
     case T::kMsXl:
@@ -245,6 +248,8 @@ std::string_view EncryptedHeuristic(filetype::FileType container) {
     case T::k7z:
     case T::k7zSfx:
       return "Heuristics.Encrypted.7Zip";
+    case T::kPdf:
+      return "Heuristics.Encrypted.PDF";
     default:
       return "";
   }

@@ -87,6 +87,7 @@ enum class Extractor {
   kDataUri,
   kOle2,
   kArj,
+  kPdf,
 };
 Extractor ExtractorFor(filetype::FileType type, ByteView data);
 

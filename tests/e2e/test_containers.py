@@ -223,6 +223,15 @@ class Containers(unittest.TestCase):
         e2e.write(o("data-uri.html"), b"<html><body><a href=\"data:application/octet-stream;base64," +
                   base64.b64encode(program) + b"\">setup</a></body></html>\n")
         cls.add("data-uri.html", True, ["data-uri-1"])
+        # PDF: the program as a FlateDecode stream object.
+        import zlib
+        body = zlib.compress(program)
+        e2e.write(o("stream.pdf"),
+                  b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n"
+                  b"2 0 obj\n<< /Type /Pages /Kids [] /Count 0 >>\nendobj\n"
+                  b"3 0 obj\n<< /Length " + str(len(body)).encode() + b" /Filter /FlateDecode >>\n"
+                  b"stream\n" + body + b"\nendstream\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n")
+        cls.add("stream.pdf", True, ["obj 3 0"])
         # OLE2 compound file: the program as a stream in a storage.
         e2e.write(o("compound.doc"), cls.compound_file([("Payload", program)]))
         cls.add("compound.doc", True, ["Payload"])
@@ -387,6 +396,23 @@ class Containers(unittest.TestCase):
         r = self.ws.vigil("-z", "--json", "-d", self.db, path)
         self.assertEqual(r.rc, rc, r)
         return [json.loads(l) for l in r.out.splitlines() if '"event":"file"' in l][0]
+
+    def test_encrypted_pdf(self):
+        plain, _, _ = self.fixtures["stream.pdf"]
+        enc = self.ws.path("enc.pdf")
+        p = subprocess.run([need("qpdf", "qpdf"), "--encrypt", "user", "owner", "256", "--", plain, enc],
+                           capture_output=True)
+        self.assertTrue(os.path.exists(enc), p.stderr)  # qpdf warns (exit 3) on the minimal file
+        r = self.ws.vigil("--no-summary", "-d", self.db, enc)
+        self.assertEqual((r.rc, r.out), (0, "%s: OK\n" % enc), r)
+        for flag in ("--alert-encrypted", "--alert-encrypted-doc"):
+            r = self.ws.vigil("--no-summary", flag, "-d", self.db, enc)
+            self.assertEqual((r.rc, r.out), (1, "%s: Heuristics.Encrypted.PDF FOUND\n" % enc), r)
+        r = self.ws.vigil("--no-summary", "--alert-encrypted-archive", "-d", self.db, enc)
+        self.assertEqual(r.rc, 0, r)
+        if e2e.CLAMSCAN:
+            c = self.ws.clamscan("--no-summary", "--alert-encrypted", "-d", self.db, enc)
+            self.assertEqual(c.out, "%s: Heuristics.Encrypted.PDF FOUND\n" % enc, c)
 
     def test_damaged_container_is_partial_not_fatal(self):
         path, _, _ = self.fixtures["nested.7z"]
