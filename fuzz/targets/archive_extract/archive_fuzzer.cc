@@ -4,17 +4,11 @@
 #include <cstdint>
 
 #include "formats/archive/archive.h"
+#include "support/extract_check.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  vigil::formats::ExtractLimits limits;
-  limits.max_member_size = 1 << 20;
-  limits.max_members = 64;
-  volatile uint8_t sink = 0;
-  vigil::formats::ExtractArchive(
-      vigil::ByteView(reinterpret_cast<const std::byte*>(data), size), limits,
-      [&](const vigil::formats::ArchiveMember& m) {
-        for (std::byte b : m.data) sink = sink ^ static_cast<uint8_t>(b);
-        return true;
-      });
+  const vigil::ByteView bytes(reinterpret_cast<const std::byte*>(data), size);
+  vigil::fuzz::ReadEveryMember(vigil::formats::ExtractArchive, bytes, 1 << 20,
+                               64);
   return 0;
 }

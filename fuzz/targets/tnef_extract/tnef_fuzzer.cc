@@ -3,17 +3,11 @@
 #include <cstdint>
 
 #include "formats/mail/tnef.h"
+#include "support/extract_check.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  vigil::formats::ExtractLimits limits;
-  limits.max_member_size = 1 << 20;
-  limits.max_members = 64;
-  volatile uint8_t sink = 0;
-  vigil::formats::ExtractTnef(
-      vigil::ByteView(reinterpret_cast<const std::byte*>(data), size), limits,
-      [&](const vigil::formats::ArchiveMember& m) {
-        for (std::byte b : m.data) sink = sink ^ static_cast<uint8_t>(b);
-        return true;
-      });
+  const vigil::ByteView bytes(reinterpret_cast<const std::byte*>(data), size);
+  (void)vigil::formats::IsTnef(bytes);
+  vigil::fuzz::ReadEveryMember(vigil::formats::ExtractTnef, bytes, 1 << 20, 64);
   return 0;
 }
