@@ -22,8 +22,12 @@ struct Limits {
   uint32_t max_recursion = 17;
   // Wall-clock budget of one top-level scan, children included. 0: no limit.
   uint64_t max_scan_time_ms = 120000;
-  // Ratio of extracted to compressed size beyond which a member is treated
-  // as a decompression bomb. 0: no limit.
+  // Largest ratio of an extracted member's size to the size of the container
+  // it comes from (the whole archive or stream, which for a one-member bomb
+  // is its compressed size). A member past it is not scanned and is
+  // reported as Heuristics.Limits.Exceeded.MaxCompressionRatio. ClamAV has
+  // no such limit, so the default is none; bombs are bounded anyway by
+  // max_file_size per member and max_scan_size per scan. 0: no limit.
   uint32_t max_compression_ratio = 0;
   // PCRE: match and recursion limits, and largest object a regex runs on.
   uint32_t pcre_match_limit = 100000;

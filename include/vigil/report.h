@@ -28,6 +28,7 @@ enum class LimitKind {
   kMaxFiles,
   kMaxRecursion,
   kMaxScanTime,
+  kMaxCompressionRatio,  // vigil's own: no ClamAV equivalent
 };
 const char* LimitName(LimitKind kind);  // "MaxFileSize", ...
 

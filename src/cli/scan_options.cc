@@ -109,6 +109,8 @@ void AddScanOptions(CLI::App* app, ScanCommandOptions* o, RawScanOptions* raw) {
                   "Deepest container nesting");
   app->add_option("--max-scantime", raw->max_scantime,
                   "Time budget per file, in ms");
+  app->add_option("--max-compression-ratio", raw->max_compression_ratio,
+                  "Largest member/container size ratio (0: none)");
   app->add_option("--max-dir-recursion", raw->max_dir_recursion,
                   "Deepest directory recursion");
   app->add_option("--pcre-match-limit", raw->pcre_match_limit,
@@ -194,14 +196,15 @@ bool FinishScanOptions(const RawScanOptions& raw, ScanCommandOptions* o,
     uint64_t* out;
   };
   uint64_t files = l.max_files, recursion = l.max_recursion,
-           dir_rec = o->max_dir_recursion, pcre_ml = l.pcre_match_limit,
-           pcre_rl = l.pcre_recmatch_limit;
+           ratio = l.max_compression_ratio, dir_rec = o->max_dir_recursion,
+           pcre_ml = l.pcre_match_limit, pcre_rl = l.pcre_recmatch_limit;
   for (SizeOpt s :
        {SizeOpt{"--max-filesize", &raw.max_filesize, &l.max_file_size},
         SizeOpt{"--max-scansize", &raw.max_scansize, &l.max_scan_size},
         SizeOpt{"--max-files", &raw.max_files, &files},
         SizeOpt{"--max-recursion", &raw.max_recursion, &recursion},
         SizeOpt{"--max-scantime", &raw.max_scantime, &l.max_scan_time_ms},
+        SizeOpt{"--max-compression-ratio", &raw.max_compression_ratio, &ratio},
         SizeOpt{"--max-dir-recursion", &raw.max_dir_recursion, &dir_rec},
         SizeOpt{"--pcre-match-limit", &raw.pcre_match_limit, &pcre_ml},
         SizeOpt{"--pcre-recmatch-limit", &raw.pcre_recmatch_limit, &pcre_rl},
@@ -213,6 +216,7 @@ bool FinishScanOptions(const RawScanOptions& raw, ScanCommandOptions* o,
     return static_cast<uint32_t>(std::min<uint64_t>(v, ~0u));
   };
   l.max_files = narrow(files);
+  l.max_compression_ratio = narrow(ratio);
   // clamscan 1.4: 0 is not allowed and means the default.
   l.max_recursion = recursion == 0 ? Limits{}.max_recursion : narrow(recursion);
   l.pcre_match_limit = narrow(pcre_ml);

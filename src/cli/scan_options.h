@@ -68,8 +68,9 @@ struct ScanCommandOptions {
 struct RawScanOptions {
   std::vector<std::string> exclude, exclude_dir, include, include_dir;
   std::string max_filesize, max_scansize, max_files, max_recursion,
-      max_scantime, max_dir_recursion, pcre_match_limit, pcre_recmatch_limit,
-      pcre_max_filesize, follow_dir_symlinks, follow_file_symlinks;
+      max_scantime, max_compression_ratio, max_dir_recursion, pcre_match_limit,
+      pcre_recmatch_limit, pcre_max_filesize, follow_dir_symlinks,
+      follow_file_symlinks;
   std::string recursive, cross_fs, allmatch, alert_exceeds_max, scan_archive,
       official_db_only, alert_encrypted, alert_encrypted_archive,
       alert_encrypted_doc;

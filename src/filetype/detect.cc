@@ -13,6 +13,7 @@
 //    Self-extracting archive types are embedded-object hints, not types:
 //    they leave the base class in place.
 //    This explains every pairing tested (docs/file-types.md, "Markers").
+//    A zip is then looked into for OOXML parts (ooxml.cc).
 // 4. For UTF-16 text the first 1024 bytes are squeezed to one byte per unit
 //    and the markers run again; only HTML counts, and it makes
 //    CL_TYPE_HTML_UTF16 (CL_TYPE_HTML after a big-endian byte-order mark).
@@ -24,6 +25,7 @@
 #include "filetype/body_pattern.h"
 #include "filetype/filetype.h"
 #include "filetype/magic_table.h"
+#include "filetype/ooxml.h"
 #include "filetype/text_class.h"
 
 namespace vigil::filetype {
@@ -249,7 +251,9 @@ FileType Utf16Html(ByteView window, FileType base) {
 
 FileType Detect(ByteView data) {
   ByteView window = data.first(std::min(data.size(), kTypingWindow));
-  if (auto magic = MatchMagic(window)) return *magic;
+  if (auto magic = MatchMagic(window)) {
+    return *magic == FileType::kZip ? internal::RefineZip(data) : *magic;
+  }
   FileType base = internal::ClassifyText(window);
   if (base == FileType::kBinaryData && internal::IsOldTarHeader(window)) {
     return FileType::kOldTar;

@@ -28,6 +28,8 @@ const char* LimitName(LimitKind kind) {
       return "MaxRecursion";
     case LimitKind::kMaxScanTime:
       return "MaxScanTime";
+    case LimitKind::kMaxCompressionRatio:
+      return "MaxCompressionRatio";
   }
   return "Unknown";
 }

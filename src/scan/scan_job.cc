@@ -1,5 +1,7 @@
 #include "scan/scan_job.h"
 
+#include <algorithm>
+
 #include "core/hash.h"
 #include "filetype/filetype.h"
 #include "formats/archive/archive.h"
@@ -306,8 +308,17 @@ bool ScanJob::ExtractChildren(ByteView data, filetype::FileType type,
     return NoteLimit(LimitKind::kMaxRecursion, *layers, true);
   }
   formats::ExtractLimits el;
-  // One byte over the limit is enough to know a member is too large.
-  el.max_member_size = lim.max_file_size ? lim.max_file_size + 1 : ~0ull;
+  // One byte over a limit is enough to know a member is too large: for
+  // max-filesize, or for the compression ratio against this container.
+  const uint64_t size_cap = lim.max_file_size ? lim.max_file_size : ~0ull;
+  uint64_t ratio_cap = ~0ull;
+  if (lim.max_compression_ratio &&
+      data.size() < ~0ull / lim.max_compression_ratio) {
+    ratio_cap = std::max<uint64_t>(data.size(), 1) * lim.max_compression_ratio;
+  }
+  const bool ratio_bound = ratio_cap < size_cap;
+  const uint64_t cap = std::min(size_cap, ratio_cap);
+  el.max_member_size = cap == ~0ull ? cap : cap + 1;
   el.max_members = ~0u;
   el.stream_only = extractor == Extractor::kStream;
   if (!mapped_.empty() && data.data() == mapped_.data()) {
@@ -329,7 +340,9 @@ bool ScanJob::ExtractChildren(ByteView data, filetype::FileType type,
       return !stop;
     }
     layers->push_back({m.name, ""});
-    if (m.truncated) {
+    if (m.truncated && ratio_bound) {
+      stop = NoteLimit(LimitKind::kMaxCompressionRatio, *layers, true);
+    } else if (m.truncated) {
       stop = NoteLimit(LimitKind::kMaxFileSize, *layers, false);
     } else {
       stop = ScanObject(m.data, layers);

@@ -175,6 +175,10 @@ Extractor ExtractorFor(filetype::FileType type, ByteView data) {
       // RFC 2397 payloads of HTML (text may turn out to be HTML).
       return formats::HasDataUri(data) ? Extractor::kDataUri : Extractor::kNone;
     case T::kZip:
+    case T::kOoxmlWord:
+    case T::kOoxmlXl:
+    case T::kOoxmlPpt:
+    case T::kOoxmlHwp:
     case T::k7z:
     case T::kRar:
     case T::kCab:
@@ -251,6 +255,10 @@ std::string_view EncryptedHeuristic(filetype::FileType container) {
   switch (container) {
     case T::kZip:
     case T::kZipSfx:
+    case T::kOoxmlWord:
+    case T::kOoxmlXl:
+    case T::kOoxmlPpt:
+    case T::kOoxmlHwp:
       return "Heuristics.Encrypted.Zip";
     case T::kRar:
     case T::kRarSfx:

@@ -133,5 +133,21 @@ class LimitsInJson(unittest.TestCase):
         self.assertEqual(ev[0]["detections"][0]["name"], "Heuristics.Limits.Exceeded.MaxFileSize")
 
 
+    def test_compression_ratio(self):
+        # scansize.zip holds 300,000 zero bytes deflated to a few hundred
+        # (ratio > 100); vigil's own limit, off by default as in ClamAV.
+        ev = [e for e in self.events("lim/scansize.zip") if e["event"] == "file"]
+        self.assertEqual(ev[0]["result"], "infected")
+        self.assertEqual(ev[0]["limits"], [])
+        ev = [e for e in self.events("--max-compression-ratio=100", "lim/scansize.zip")
+              if e["event"] == "file"]
+        self.assertEqual([l["limit"] for l in ev[0]["limits"]], ["MaxCompressionRatio"])
+        self.assertEqual(ev[0]["limits"][0]["layers"], ["pad.bin"])
+        self.assertEqual(ev[0]["result"], "infected")  # eicar.com still found
+        r = self.ws.vigil("-d", "db", "--no-summary", "--max-compression-ratio=100",
+                          "--alert-exceeds-max", "lim/scansize.zip")
+        self.assertIn("Heuristics.Limits.Exceeded.MaxCompressionRatio FOUND", r.out)
+
+
 if __name__ == "__main__":
     s.main()

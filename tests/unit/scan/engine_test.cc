@@ -158,6 +158,37 @@ TEST_F(EngineTest, OversizedMemberIsSkippedAndTheRestScanned) {
   EXPECT_EQ(r.limits_hit[0].kind, LimitKind::kMaxFileSize);
 }
 
+TEST_F(EngineTest, CompressionRatioLimitStopsBombMembersOnly) {
+  // A member of ~400 KiB that deflates to a few hundred bytes, next to an
+  // ordinary one carrying the marker.
+  std::string bomb(400000, 'Z');
+  const std::string zip =
+      Zip({{"bomb.bin", bomb}, {"m.bin", Compressible() + kMarker}});
+  const double ratio = static_cast<double>(bomb.size()) / zip.size();
+  ASSERT_GT(ratio, 100);
+  // Off by default (ClamAV has no such limit): everything is scanned.
+  EXPECT_TRUE(Scan(zip).fully_scanned());
+  ScanOptions o;
+  o.limits.max_compression_ratio = 50;
+  ScanReport r = Scan(zip, o);
+  ASSERT_EQ(r.detections.size(), 1u);
+  EXPECT_EQ(r.detections[0].name, "Test.Marker.UNOFFICIAL");
+  EXPECT_FALSE(r.fully_scanned());
+  ASSERT_EQ(r.limits_hit.size(), 1u);
+  EXPECT_EQ(r.limits_hit[0].kind, LimitKind::kMaxCompressionRatio);
+  EXPECT_EQ(r.limits_hit[0].layers, std::vector<std::string>{"bomb.bin"});
+  o.alert_exceeds_max = true;
+  o.all_match = true;
+  ScanReport alert = Scan(zip, o);
+  ASSERT_EQ(alert.detections.size(), 2u);
+  EXPECT_EQ(alert.detections[0].name,
+            "Heuristics.Limits.Exceeded.MaxCompressionRatio");
+  // A limit high enough lets the member through.
+  o.limits.max_compression_ratio = static_cast<uint32_t>(ratio) + 10;
+  o.alert_exceeds_max = false;
+  EXPECT_TRUE(Scan(zip, o).fully_scanned());
+}
+
 TEST_F(EngineTest, TopLevelOverMaxFileSizeIsNotScannedNorClean) {
   ScanOptions o;
   o.limits.max_file_size = 100;
