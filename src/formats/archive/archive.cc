@@ -6,8 +6,10 @@
 #include <algorithm>
 #include <cstdio>
 #include <memory>
+#include <optional>
 
 #include "core/raw_buffer.h"
+#include "formats/archive/rar5_headers.h"
 
 namespace vigil::formats {
 
@@ -63,6 +65,47 @@ la_int64_t SkipAhead(archive* /*a*/, void* ctx, la_int64_t request) {
   return static_cast<la_int64_t>(n);
 }
 
+// The formats libarchive may read `data` as. A RAR is read as nothing
+// else: libarchive's zip reader outbids its RAR readers on a RAR whose last
+// member is a stored zip (it finds the zip's end of central directory near
+// the end of the data) and would hand out that zip's members instead.
+void SupportFormats(archive* a, ByteView data, const ExtractLimits& limits) {
+  if (limits.stream_only) {
+    // no archive format
+  } else if (IsRar(data)) {
+    archive_read_support_format_rar(a);
+    archive_read_support_format_rar5(a);
+  } else {
+    archive_read_support_format_all(a);
+  }
+  // A lone compressed stream (.gz, .bz2, .xz, ...) reads as one member.
+  archive_read_support_format_raw(a);
+}
+
+// libarchive 3.6 does not report RAR 5.0 encryption (it hands out an
+// encrypted member's ciphertext as data, and "unsupported" for encrypted
+// headers), and takes a RAR 5.0 archive cut inside a header for a complete
+// one: both are read from the archive's headers instead.
+class Rar5Walk {
+ public:
+  Rar5Walk(ByteView data, uint32_t max_files) {
+    if (IsRar5(data)) crypt_ = ReadRar5Encryption(data, max_files);
+  }
+  bool HeadersEncrypted() const { return crypt_ && crypt_->headers_encrypted; }
+  bool Damaged() const { return crypt_ && crypt_->damaged; }
+  // Called once for each entry libarchive returns, in order (one per file
+  // header): true when that entry is encrypted.
+  bool NextEntryEncrypted(archive* a) {
+    if (!crypt_ || archive_format(a) != ARCHIVE_FORMAT_RAR_V5) return false;
+    const size_t i = next_++;
+    return i < crypt_->file_encrypted.size() && crypt_->file_encrypted[i];
+  }
+
+ private:
+  std::optional<Rar5Encryption> crypt_;
+  size_t next_ = 0;
+};
+
 }  // namespace
 
 ExtractResult ExtractArchive(
@@ -75,9 +118,7 @@ ExtractResult ExtractArchive(
     return result;
   }
   archive_read_support_filter_all(a.get());
-  if (!limits.stream_only) archive_read_support_format_all(a.get());
-  // A lone compressed stream (.gz, .bz2, .xz, ...) reads as one member.
-  archive_read_support_format_raw(a.get());
+  SupportFormats(a.get(), data, limits);
   Source source{data, 0, &limits.consumed};
   archive_read_set_read_callback(a.get(), &ReadBlock);
   archive_read_set_seek_callback(a.get(), &SeekTo);
@@ -87,18 +128,26 @@ ExtractResult ExtractArchive(
     result.notes.push_back("archive: " + ErrorText(a.get()));
     return result;
   }
+  Rar5Walk rar5(data, limits.max_members);
   core::RawBuffer buffer;
   for (;;) {
     archive_entry* entry = nullptr;
     int rc = archive_read_next_header(a.get(), &entry);
-    if (rc == ARCHIVE_EOF) break;
+    if (rc == ARCHIVE_EOF) {
+      if (rar5.Damaged() && result.notes.empty())
+        result.notes.push_back("archive: RAR 5.0 headers damaged or cut");
+      break;
+    }
     if (rc == ARCHIVE_FATAL) {
       result.notes.push_back("archive: " + ErrorText(a.get()));
       // An archive whose headers are encrypted fails before any member.
-      if (archive_read_has_encrypted_entries(a.get()) > 0)
+      if (archive_read_has_encrypted_entries(a.get()) > 0 ||
+          rar5.HeadersEncrypted()) {
         result.encrypted = true;
+      }
       break;
     }
+    const bool rar5_encrypted = rar5.NextEntryEncrypted(a.get());
     if (rc == ARCHIVE_WARN)
       result.notes.push_back("archive: " + ErrorText(a.get()));
     // The raw format accepts anything; only a compressed stream makes it a
@@ -123,7 +172,7 @@ ExtractResult ExtractArchive(
     m.declared_size = archive_entry_size_is_set(entry)
                           ? static_cast<uint64_t>(archive_entry_size(entry))
                           : 0;
-    if (archive_entry_is_encrypted(entry)) {
+    if (archive_entry_is_encrypted(entry) || rar5_encrypted) {
       m.encrypted = true;
       result.encrypted = true;
       if (!on_member(m)) break;

@@ -2,8 +2,11 @@
 //
 // Reads from memory (nothing is written to disk); members come out one at a
 // time, each no larger than the caller's limit. Member names are data for
-// reports only: they never become paths.
-// Tested by tests/unit/formats/archive/archive_test.cc; fuzzed by
+// reports only: they never become paths. Data that starts with a RAR
+// signature is read as RAR only, and RAR 5.0 encryption is read from the
+// archive's headers (rar5_headers.h, docs/rar.md).
+// Tested by tests/unit/formats/archive/archive_test.cc and
+// rar5_headers_test.cc; fuzzed by
 // fuzz/targets/archive_extract.
 #ifndef VIGIL_FORMATS_ARCHIVE_ARCHIVE_H_
 #define VIGIL_FORMATS_ARCHIVE_ARCHIVE_H_
