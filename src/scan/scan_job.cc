@@ -12,6 +12,7 @@
 #include "formats/mail/tnef.h"
 #include "formats/ole2/ole2.h"
 #include "formats/pdf/pdf.h"
+#include "formats/rtf/rtf.h"
 #include "scan/type_actions.h"
 
 namespace vigil::scan {
@@ -375,6 +376,9 @@ bool ScanJob::ExtractChildren(ByteView data, filetype::FileType type,
       break;
     case Extractor::kPdf:
       r = formats::ExtractPdf(data, el, on_member);
+      break;
+    case Extractor::kRtf:
+      r = formats::ExtractRtf(data, el, on_member);
       break;
     default:
       r = formats::ExtractArchive(data, el, on_member);

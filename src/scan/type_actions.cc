@@ -11,6 +11,7 @@
 #include "formats/mail/data_uri.h"
 #include "formats/ole2/ole2.h"
 #include "formats/pdf/pdf.h"
+#include "formats/rtf/rtf.h"
 #include "formats/text/text_normalize.h"
 
 namespace vigil::scan {
@@ -163,6 +164,8 @@ Extractor ExtractorFor(filetype::FileType type, ByteView data) {
       return formats::IsArj(data) ? Extractor::kArj : Extractor::kNone;
     case T::kPdf:
       return formats::IsPdf(data) ? Extractor::kPdf : Extractor::kNone;
+    case T::kRtf:
+      return formats::IsRtf(data) ? Extractor::kRtf : Extractor::kNone;
     case T::kMsOle2:
     case T::kMsWord:
     case T::kMsXl:

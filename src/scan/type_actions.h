@@ -88,6 +88,7 @@ enum class Extractor {
   kOle2,
   kArj,
   kPdf,
+  kRtf,
 };
 Extractor ExtractorFor(filetype::FileType type, ByteView data);
 
