@@ -19,3 +19,5 @@ target_link_libraries(vigil_hs_full INTERFACE vigil_hs_headers PkgConfig::HS)
 
 pkg_check_modules(PCRE2 REQUIRED IMPORTED_TARGET libpcre2-8)
 pkg_check_modules(LIBARCHIVE REQUIRED IMPORTED_TARGET libarchive)
+# libmspack: the CHM reader (src/formats/chm) decodes LZX with it.
+pkg_check_modules(LIBMSPACK REQUIRED IMPORTED_TARGET libmspack)

@@ -11,6 +11,8 @@ BUILD_PKGS=(
   build-essential cmake ninja-build pkg-config
   libvectorscan-dev libpcre2-dev libssl-dev zlib1g-dev libarchive-dev
   nlohmann-json3-dev libcli11-dev
+  # CHM (src/formats/chm): LZX through libmspack
+  libmspack-dev
 )
 TEST_PKGS=(
   libgtest-dev libgmock-dev clamav clamav-daemon yara python3 time
@@ -21,6 +23,9 @@ TEST_PKGS=(
   python3-olefile
   # PDF fixtures (tests/unit/formats/pdf, tests/e2e/test_containers.py)
   qpdf
+  # CHM cross-check: chmlib's extract_chmLib, an independent reader
+  # (tests/e2e/test_chm.py)
+  libchm-bin
 )
 
 want=("${BUILD_PKGS[@]}")

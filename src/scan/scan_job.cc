@@ -6,6 +6,7 @@
 #include "filetype/filetype.h"
 #include "formats/archive/archive.h"
 #include "formats/arj/arj.h"
+#include "formats/chm/chm.h"
 #include "formats/compress/compress.h"
 #include "formats/mail/data_uri.h"
 #include "formats/mail/mail.h"
@@ -379,6 +380,9 @@ bool ScanJob::ExtractChildren(ByteView data, filetype::FileType type,
       break;
     case Extractor::kRtf:
       r = formats::ExtractRtf(data, el, on_member);
+      break;
+    case Extractor::kChm:
+      r = formats::ExtractChm(data, el, on_member);
       break;
     default:
       r = formats::ExtractArchive(data, el, on_member);

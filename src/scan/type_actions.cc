@@ -7,6 +7,7 @@
 
 #include "core/spool.h"
 #include "formats/arj/arj.h"
+#include "formats/chm/chm.h"
 #include "formats/compress/compress.h"
 #include "formats/mail/data_uri.h"
 #include "formats/ole2/ole2.h"
@@ -166,6 +167,8 @@ Extractor ExtractorFor(filetype::FileType type, ByteView data) {
       return formats::IsPdf(data) ? Extractor::kPdf : Extractor::kNone;
     case T::kRtf:
       return formats::IsRtf(data) ? Extractor::kRtf : Extractor::kNone;
+    case T::kMsChm:
+      return formats::IsChm(data) ? Extractor::kChm : Extractor::kNone;
     case T::kMsOle2:
     case T::kMsWord:
     case T::kMsXl:

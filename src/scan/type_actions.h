@@ -89,6 +89,7 @@ enum class Extractor {
   kArj,
   kPdf,
   kRtf,
+  kChm,
 };
 Extractor ExtractorFor(filetype::FileType type, ByteView data);
 
