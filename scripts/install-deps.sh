@@ -13,6 +13,8 @@ BUILD_PKGS=(
   nlohmann-json3-dev libcli11-dev
   # CHM (src/formats/chm): LZX through libmspack
   libmspack-dev
+  # vigild's networking (src/daemon): standalone Asio
+  libasio-dev
 )
 TEST_PKGS=(
   libgtest-dev libgmock-dev clamav clamav-daemon yara python3 time
@@ -26,6 +28,9 @@ TEST_PKGS=(
   # CHM cross-check: chmlib's extract_chmLib, an independent reader
   # (tests/e2e/test_chm.py)
   libchm-bin
+  # vigild interoperability: the real clamdscan client (only recommended by
+  # clamav-daemon, which brings clamd and clamdtop) (tests/daemon)
+  clamdscan
 )
 
 want=("${BUILD_PKGS[@]}")

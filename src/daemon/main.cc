@@ -1,0 +1,197 @@
+// vigild: the clamd-compatible scanning daemon (docs/vigild.md).
+//
+//   vigild --config /etc/vigil/vigild.conf [--foreground] [--debug]
+//
+// Reads a clamd.conf, loads the database of DatabaseDirectory (signature
+// sources compiled once and cached, or a compiled .vdb), binds the sockets
+// (or takes systemd's), drops to User, and serves the clamd protocol.
+#include <fcntl.h>
+#include <grp.h>
+#include <malloc.h>
+#include <pwd.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "compiler/db_cache.h"
+#include "config/daemon_config.h"
+#include "daemon/log.h"
+#include "daemon/server.h"
+#include "vigil/version.h"
+
+namespace {
+
+using vigil::Status;
+
+void Usage() {
+  std::printf(
+      "Usage: vigild [--config FILE] [--foreground] [--debug] [--version]\n"
+      "  -c, --config FILE   clamd.conf to read (default "
+      "/etc/vigil/vigild.conf)\n"
+      "  -F, --foreground    do not fork; log to stderr when no LogFile\n"
+      "  -V, --version       print the version and exit\n");
+}
+
+// Sockets systemd passed (socket activation), from fd 3 on.
+std::vector<int> InheritedSockets() {
+  std::vector<int> fds;
+  const char* pid = std::getenv("LISTEN_PID");
+  const char* n = std::getenv("LISTEN_FDS");
+  if (!pid || !n || std::atol(pid) != getpid()) return fds;
+  for (int i = 0; i < std::atoi(n); ++i) {
+    fcntl(3 + i, F_SETFD, FD_CLOEXEC);
+    fds.push_back(3 + i);
+  }
+  unsetenv("LISTEN_PID");
+  unsetenv("LISTEN_FDS");
+  return fds;
+}
+
+Status DropPrivileges(const std::string& user) {
+  if (user.empty() || geteuid() != 0) return Status::Ok();
+  struct passwd* pw = getpwnam(user.c_str());
+  if (!pw) return Status::InvalidArgument("User " + user + ": no such user");
+  if (initgroups(user.c_str(), pw->pw_gid) != 0 || setgid(pw->pw_gid) != 0 ||
+      setuid(pw->pw_uid) != 0)
+    return Status::PermissionDenied("cannot switch to user " + user + ": " +
+                                    strerror(errno));
+  return Status::Ok();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::string config_path = "/etc/vigil/vigild.conf";
+  bool foreground = false, debug = false;
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    if ((a == "-c" || a == "--config" || a == "--config-file") &&
+        i + 1 < argc) {
+      config_path = argv[++i];
+    } else if (a.rfind("--config=", 0) == 0 ||
+               a.rfind("--config-file=", 0) == 0) {
+      config_path = a.substr(a.find('=') + 1);
+    } else if (a == "-F" || a == "--foreground") {
+      foreground = true;
+    } else if (a == "--debug") {
+      debug = true;
+    } else if (a == "-V" || a == "--version") {
+      std::printf("vigild %s\n", vigil::kVersionString);
+      return 0;
+    } else if (a == "-h" || a == "--help") {
+      Usage();
+      return 0;
+    } else {
+      std::fprintf(stderr, "vigild: unknown option %s\n", a.c_str());
+      Usage();
+      return 2;
+    }
+  }
+  std::vector<vigil::config::ConfigMessage> messages;
+  auto cfg = vigil::config::LoadConfig(config_path, &messages);
+  for (const auto& m : messages)
+    std::fprintf(stderr, "%s\n", vigil::config::FormatConfigMessage(m).c_str());
+  if (!cfg.ok()) {
+    std::fprintf(stderr, "vigild: %s\n", cfg.status().message().c_str());
+    return 1;
+  }
+  vigil::config::Config config = std::move(cfg).value();
+  foreground |= config.foreground;
+  debug |= config.debug;
+
+  vigil::daemon::LogOptions lo;
+  lo.file = config.log_file;
+  lo.time = config.log_time;
+  lo.syslog = config.log_syslog;
+  lo.verbose = config.log_verbose || debug;
+  lo.clean = config.log_clean;
+  lo.stderr_too = foreground && config.log_file.empty();
+  vigil::daemon::Log log(lo);
+
+  // Forks before the database and sockets are set up (threads must not
+  // exist at fork); the parent waits for the child to report readiness so
+  // that a failure still prints here and gives a non-zero exit.
+  int ready[2] = {-1, -1};
+  if (!foreground) {
+    if (pipe2(ready, O_CLOEXEC) != 0) return 1;
+    const pid_t pid = fork();
+    if (pid < 0) return 1;
+    if (pid > 0) {
+      close(ready[1]);
+      char buf[512] = {};
+      const ssize_t n = read(ready[0], buf, sizeof buf - 1);
+      if (n == 2 && std::strncmp(buf, "ok", 2) == 0) return 0;
+      std::fprintf(stderr, "vigild: %s\n", n > 0 ? buf : "failed to start");
+      return 1;
+    }
+    close(ready[0]);
+    setsid();
+    const int null = open("/dev/null", O_RDWR);
+    if (null >= 0) {
+      dup2(null, 0);
+      dup2(null, 1);
+      dup2(null, 2);
+      if (null > 2) close(null);
+    }
+  }
+  auto report = [&](const std::string& what) {
+    if (ready[1] >= 0) {
+      (void)!write(ready[1], what.data(), what.size());
+      close(ready[1]);
+      ready[1] = -1;
+    }
+  };
+
+  signal(SIGPIPE, SIG_IGN);
+  const std::string db_dir = config.database_directory;
+  const std::string cache_dir = config.cache_directory;
+  const bool official_only = config.official_database_only;
+  auto opener = [db_dir, cache_dir, official_only, &log](std::string* why)
+      -> vigil::Result<std::shared_ptr<const vigil::Database>> {
+    vigil::compiler::SourceOptions src;
+    src.paths = {db_dir};
+    src.cache_dir = cache_dir;
+    src.load.official_only = official_only;
+    std::vector<vigil::sigs::Diagnostic> diags;
+    auto loaded = vigil::compiler::OpenDatabase(src, &diags);
+    // A compile (cold cache, changed sources) frees hundreds of MiB of
+    // signature sets and pattern-compiler state; glibc keeps them in its
+    // arenas (the reload thread's own), so the idle daemon would stay at
+    // compile size. Hand them back.
+    if (!loaded.ok() || !loaded->from_cache) malloc_trim(0);
+    for (const auto& d : diags) log.Info(vigil::sigs::FormatDiagnostic(d));
+    if (!loaded.ok()) {
+      if (!diags.empty()) *why = vigil::sigs::FormatDiagnostic(diags.back());
+      return loaded.status();
+    }
+    return loaded->database;
+  };
+  const std::string pid_file = config.pid_file;
+  const std::string user = config.user;
+  vigil::daemon::Server server(std::move(config), opener, &log);
+  log.Info("vigild " + std::string(vigil::kVersionString) + " starting");
+  Status s = server.Start(InheritedSockets());
+  if (s.ok()) s = DropPrivileges(user);
+  if (!s.ok()) {
+    log.Error(s.message());
+    if (foreground) std::fprintf(stderr, "vigild: %s\n", s.message().c_str());
+    report(s.message());
+    return 1;
+  }
+  if (!pid_file.empty()) {
+    if (FILE* f = std::fopen(pid_file.c_str(), "we")) {
+      std::fprintf(f, "%d\n", getpid());
+      std::fclose(f);
+    }
+  }
+  report("ok");
+  const int rc = server.Run();
+  if (!pid_file.empty()) unlink(pid_file.c_str());
+  return rc;
+}

@@ -1,0 +1,216 @@
+#include "daemon/path_scan.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <atomic>
+#include <mutex>
+#include <thread>
+
+namespace vigil::daemon {
+
+bool ReportLines(const std::string& name, const ScanReport& report,
+                 bool all_match, std::vector<std::string>* out) {
+  if (!report.detections.empty()) {
+    for (const Detection& d : report.detections) {
+      out->push_back(name + ": " + d.name + " FOUND");
+      if (!all_match) break;
+    }
+    return true;
+  }
+  if (report.error) {
+    out->push_back(name + ": " + report.error->message() + " ERROR");
+    return false;
+  }
+  // A file a limit stopped is "OK" on the wire, as in clamd (the log and
+  // JSON say it was not fully scanned).
+  out->push_back(name + ": OK");
+  return false;
+}
+
+namespace {
+
+class DirScan {
+ public:
+  DirScan(const Engine& engine, PathMode mode, const PathScanOptions& o,
+          const EmitFn& emit, const ScannedFn& scanned)
+      : engine_(engine), mode_(mode), o_(o), emit_(emit), scanned_(scanned) {
+    options_ = o.scan;
+    options_.all_match = mode == PathMode::kAllMatch;
+  }
+
+  bool stop_at_first() const {
+    return mode_ == PathMode::kScan || mode_ == PathMode::kAllMatch;
+  }
+
+  bool Excluded(const std::string& path) const {
+    for (const std::regex& re : o_.exclude) {
+      if (std::regex_search(path, re)) return true;
+    }
+    return false;
+  }
+
+  // Collects the regular files under `dir`, depth first, in clamd's order
+  // (cli_ftw): in each directory its files before its sub-directories,
+  // each group by inode number.
+  void Collect(const std::string& dir, uint32_t depth,
+               std::vector<std::string>* files) {
+    if (depth > o_.max_directory_recursion) return;
+    DIR* d = opendir(dir.c_str());
+    if (!d) {
+      Emit(dir + ": Can't open directory ERROR");
+      ++errors_;
+      return;
+    }
+    struct Entry {
+      std::string path;
+      struct stat st;
+    };
+    std::vector<Entry> entries;
+    while (struct dirent* e = readdir(d)) {
+      const std::string name = e->d_name;
+      if (name == "." || name == "..") continue;
+      const std::string path = dir == "/" ? "/" + name : dir + "/" + name;
+      if (Excluded(path)) continue;
+      struct stat st {};
+      if (lstat(path.c_str(), &st) != 0) continue;
+      entries.push_back({path, st});
+    }
+    closedir(d);
+    std::sort(entries.begin(), entries.end(),
+              [](const Entry& a, const Entry& b) {
+                const bool a_dir = S_ISDIR(a.st.st_mode),
+                           b_dir = S_ISDIR(b.st.st_mode);
+                if (a_dir != b_dir) return b_dir;
+                return a.st.st_ino < b.st.st_ino;
+              });
+    for (const Entry& entry : entries) {
+      const std::string& path = entry.path;
+      const struct stat& st = entry.st;
+      if (S_ISLNK(st.st_mode)) {
+        struct stat target {};
+        if (stat(path.c_str(), &target) != 0) continue;
+        if (S_ISDIR(target.st_mode) && o_.follow_directory_symlinks) {
+          Collect(path, depth + 1, files);
+        } else if (S_ISREG(target.st_mode) && o_.follow_file_symlinks) {
+          files->push_back(path);
+        }
+        continue;
+      }
+      if (S_ISDIR(st.st_mode)) {
+        Collect(path, depth + 1, files);
+      } else if (S_ISREG(st.st_mode)) {
+        files->push_back(path);
+      }
+    }
+  }
+
+  // Scans one file; true when infected.
+  bool ScanOne(const std::string& path) {
+    ScanReport r = engine_.ScanFile(path, options_);
+    if (scanned_) scanned_(path, r);
+    std::vector<std::string> lines;
+    const bool infected = ReportLines(path, r, options_.all_match, &lines);
+    if (r.error) ++errors_;
+    for (const std::string& l : lines) {
+      // Clean files of a directory get no line of their own.
+      if (infected || r.error) Emit(l);
+    }
+    return infected;
+  }
+
+  void Run(const std::string& dir) {
+    std::vector<std::string> files;
+    Collect(dir, 1, &files);
+    if (mode_ == PathMode::kMultiScan && o_.multiscan_threads > 1 &&
+        files.size() > 1) {
+      std::atomic<size_t> next{0};
+      std::vector<std::thread> team;
+      const unsigned n = std::min<size_t>(o_.multiscan_threads, files.size());
+      for (unsigned t = 0; t < n; ++t) {
+        team.emplace_back([&] {
+          for (size_t i; (i = next++) < files.size();) {
+            if (ScanOne(files[i])) ++infected_;
+          }
+        });
+      }
+      for (std::thread& t : team) t.join();
+    } else {
+      for (const std::string& f : files) {
+        if (ScanOne(f)) {
+          ++infected_;
+          if (stop_at_first()) break;
+        }
+      }
+    }
+    const bool all_failed = !files.empty() && errors_ >= files.size();
+    if (infected_ == 0 && !all_failed) Emit(dir + ": OK");
+  }
+
+  uint64_t infected() const { return infected_; }
+
+ private:
+  void Emit(const std::string& line) {
+    std::lock_guard<std::mutex> lock(mu_);
+    emit_(line);
+  }
+
+  const Engine& engine_;
+  const PathMode mode_;
+  const PathScanOptions& o_;
+  const EmitFn& emit_;
+  const ScannedFn& scanned_;
+  ScanOptions options_;
+  std::mutex mu_;
+  std::atomic<uint64_t> infected_{0};
+  std::atomic<uint64_t> errors_{0};
+};
+
+}  // namespace
+
+uint64_t ScanPath(const Engine& engine, const std::string& path, PathMode mode,
+                  const PathScanOptions& options, const EmitFn& emit,
+                  const ScannedFn& scanned) {
+  struct stat st {};
+  if (stat(path.c_str(), &st) != 0) {
+    emit(path + ": File path check failure: " + strerror(errno) + ". ERROR");
+    return 0;
+  }
+  char resolved[PATH_MAX];
+  if (!realpath(path.c_str(), resolved)) {
+    emit(path + ": File path check failure: " + strerror(errno) + ". ERROR");
+    return 0;
+  }
+  DirScan scan(engine, mode, options, emit, scanned);
+  if (scan.Excluded(resolved)) {
+    emit(path + ": Excluded");
+    return 0;
+  }
+  if (S_ISDIR(st.st_mode)) {
+    // Reported under the name the client gave, as clamd does.
+    scan.Run(path.size() > 1 && path.back() == '/'
+                 ? path.substr(0, path.size() - 1)
+                 : path);
+    return scan.infected();
+  }
+  if (!S_ISREG(st.st_mode)) {
+    emit(path + ": Not supported file type ERROR");
+    emit(path + ": OK");
+    return 0;
+  }
+  ScanOptions o = options.scan;
+  o.all_match = mode == PathMode::kAllMatch;
+  ScanReport r = engine.ScanFile(resolved, o);
+  if (scanned) scanned(path, r);
+  std::vector<std::string> lines;
+  const bool infected = ReportLines(path, r, o.all_match, &lines);
+  for (const std::string& l : lines) emit(l);
+  return infected ? 1 : 0;
+}
+
+}  // namespace vigil::daemon
