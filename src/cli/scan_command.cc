@@ -11,10 +11,12 @@
 #include <cstdlib>
 #include <cstring>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <thread>
 
+#include "cli/daemon_client.h"
 #include "cli/database_loader.h"
 #include "cli/progress.h"
 #include "cli/reporter.h"
@@ -189,16 +191,37 @@ std::shared_ptr<const SpooledStdin> ReadStdin() {
 
 // Scans one file or stdin into an event, the way clamscan's scanfile()
 // reports what keeps it from scanning.
-FileEvent ScanOne(const Engine& engine, const ScanOptions& options,
-                  const WorkItem& item) {
+// Scans what an open descriptor refers to: locally, or through vigild.
+using FdScanner =
+    std::function<ScanReport(int fd, const std::string& name)>;
+
+FileEvent ScanOne(const FdScanner& scan_fd, const WorkItem& item) {
   FileEvent e;
   e.size = item.size;
   if (item.path == kStdin) {
     e.display = "stdin";
     const SpooledStdin& in = *item.stdin_data;
-    e.report = in.fd >= 0
-                   ? engine.ScanFd(in.fd, options, "stdin")
-                   : engine.ScanBuffer(ByteView(in.memory), options, "stdin");
+    if (in.fd >= 0) {
+      e.report = scan_fd(in.fd, "stdin");
+    } else {
+      // Small stdin stays in memory: give it a descriptor of its own.
+      int fds[2];
+      if (pipe(fds) == 0) {
+        std::thread writer([&] {
+          size_t off = 0;
+          while (off < in.memory.size()) {
+            const ssize_t w = ::write(fds[1], in.memory.data() + off,
+                                      in.memory.size() - off);
+            if (w <= 0) break;
+            off += static_cast<size_t>(w);
+          }
+          ::close(fds[1]);
+        });
+        e.report = scan_fd(fds[0], "stdin");
+        writer.join();
+        ::close(fds[0]);
+      }
+    }
     return e;
   }
   e.display = item.path;
@@ -213,7 +236,7 @@ FileEvent ScanOne(const Engine& engine, const ScanOptions& options,
         denied ? FileEvent::Kind::kAccessDenied : FileEvent::Kind::kOpenFailed;
     return e;
   }
-  e.report = engine.ScanFd(fd, options, item.path);
+  e.report = scan_fd(fd, item.path);
   ::close(fd);
   return e;
 }
@@ -230,14 +253,32 @@ int RunScan(ScanCommandOptions& o) {
     return 2;
   }
   reporter.Start();
-  auto loaded = LoadScanDatabase(o, &reporter);
-  if (!loaded) {
-    reporter.MarkFailed();
-    reporter.Finish(0);
-    return reporter.ExitCode();
+  std::unique_ptr<const Engine> engine;
+  FdScanner scan_fd;
+  if (o.daemon) {
+    auto address = DaemonAddressFromConfig(o.daemon_config);
+    if (!address.ok()) {
+      reporter.Error(address.status().message(), {});
+      reporter.MarkFailed();
+      reporter.Finish(0);
+      return reporter.ExitCode();
+    }
+    scan_fd = [address = *address, &o](int fd, const std::string&) {
+      return ScanThroughDaemon(address, fd, o.scan.all_match);
+    };
+  } else {
+    auto loaded = LoadScanDatabase(o, &reporter);
+    if (!loaded) {
+      reporter.MarkFailed();
+      reporter.Finish(0);
+      return reporter.ExitCode();
+    }
+    engine = std::make_unique<const Engine>(loaded);
+    reporter.DatabaseLoaded(engine->database().info().signatures);
+    scan_fd = [&engine, &o](int fd, const std::string& name) {
+      return engine->ScanFd(fd, o.scan, name);
+    };
   }
-  const Engine engine(loaded);
-  reporter.DatabaseLoaded(engine.database().info().signatures);
   for (const std::string& w : o.warnings) reporter.Warning(w);
 
   OrderedSink sink(&reporter);
@@ -251,7 +292,7 @@ int RunScan(ScanCommandOptions& o) {
   auto worker = [&] {
     WorkItem item;
     while (queue.Pop(&item)) {
-      FileEvent e = ScanOne(engine, o.scan, item);
+      FileEvent e = ScanOne(scan_fd, item);
       bytes_done += item.size;
       sink.Submit(item.seq, std::move(e));
       progress.Update(bytes_done.load());

@@ -72,6 +72,10 @@ bool ParseCount(const std::string& s, uint64_t* out) {
 void AddScanOptions(CLI::App* app, ScanCommandOptions* o, RawScanOptions* raw) {
   app->add_option("paths", o->paths,
                   "Files and directories to scan ('-' for stdin)");
+  app->add_flag("--daemon", o->daemon,
+                "Scan through a running vigild (or clamd) instead of locally");
+  app->add_option("--config", o->daemon_config,
+                  "clamd.conf naming the daemon's socket (with --daemon)");
   app->add_option("-d,--database", o->databases,
                   "Load signatures from FILE, or every database file in DIR "
                   "(repeatable)")

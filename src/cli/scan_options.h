@@ -56,6 +56,10 @@ struct ScanCommandOptions {
   bool progress = true;  // when stderr is a terminal
   std::string cache_dir;
   bool no_cache = false;
+  // --daemon: scan through vigild (clamd protocol) at the socket of
+  // --config's clamd.conf instead of loading a database.
+  bool daemon = false;
+  std::string daemon_config = "/etc/vigil/vigild.conf";
   std::vector<std::unique_ptr<PathRegex>> exclude, exclude_dir, include,
       include_dir;
   // Problems with options that do not stop the scan, printed as warnings.
