@@ -305,9 +305,13 @@ void Parser::FinishLogging() {
 
 std::string FormatConfigMessage(const ConfigMessage& m) {
   std::string out = m.file;
-  if (m.line != 0) out += ":" + std::to_string(m.line);
+  if (m.line != 0) {
+    out += ':';
+    out += std::to_string(m.line);
+  }
   out += m.error ? ": error: " : ": warning: ";
-  return out + m.text;
+  out += m.text;
+  return out;
 }
 
 Result<Config> ParseConfig(std::string_view text, std::string_view file_name,
