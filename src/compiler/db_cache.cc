@@ -234,6 +234,8 @@ Result<LoadedDatabase> OpenDatabase(
       out.cache_path = dir + "/" + key + ".vdb";
       return out;
     }
+    if (!options.compile)
+      return Status::NotFound("signatures not compiled yet: " + key);
   }
   sigs::SignatureSet set;
   VIGIL_RETURN_IF_ERROR(

@@ -29,6 +29,10 @@ struct SourceOptions {
   // $XDG_CACHE_HOME/vigil, else $HOME/.cache/vigil.
   std::string cache_dir;
   bool use_cache = true;
+  // false: only map what is already compiled (a .vdb, or sources found in
+  // the cache); sources not compiled yet give kNotFound without being
+  // loaded. vigild compiles those in a child process.
+  bool compile = true;
 };
 
 struct LoadedDatabase {

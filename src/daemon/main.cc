@@ -7,10 +7,11 @@
 // (or takes systemd's), drops to User, and serves the clamd protocol.
 #include <fcntl.h>
 #include <grp.h>
-#include <malloc.h>
 #include <pwd.h>
 #include <signal.h>
+#include <spawn.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -66,7 +67,76 @@ Status DropPrivileges(const std::string& user) {
 
 }  // namespace
 
+// `vigild --compile-only DBDIR CACHEDIR 0|1`: compiles the signature
+// sources of DBDIR into the cache and exits (0: done; 1: the diagnostics
+// are on stderr). vigild runs itself so to compile: the compiler's memory
+// (hundreds of MiB for a large set) is the child's, never the daemon's.
+int CompileOnly(const std::string& db_dir, const std::string& cache_dir,
+                bool official_only) {
+  vigil::compiler::SourceOptions src;
+  src.paths = {db_dir};
+  src.cache_dir = cache_dir;
+  src.load.official_only = official_only;
+  std::vector<vigil::sigs::Diagnostic> diags;
+  auto loaded = vigil::compiler::OpenDatabase(src, &diags);
+  for (const auto& d : diags)
+    std::fprintf(stderr, "%s\n", vigil::sigs::FormatDiagnostic(d).c_str());
+  if (!loaded.ok()) {
+    if (diags.empty())
+      std::fprintf(stderr, "%s\n", loaded.status().message().c_str());
+    return 1;
+  }
+  return 0;
+}
+
+// Runs CompileOnly in a child process; its stderr lines go to `lines`.
+bool CompileInChild(const std::string& db_dir, const std::string& cache_dir,
+                    bool official_only, std::vector<std::string>* lines) {
+  int err[2];
+  if (pipe2(err, O_CLOEXEC) != 0) return false;
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_adddup2(&actions, err[1], 2);
+  std::string exe = "/proc/self/exe";
+  std::vector<std::string> args = {"vigild", "--compile-only", db_dir,
+                                   cache_dir, official_only ? "1" : "0"};
+  std::vector<char*> argv;
+  for (std::string& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  pid_t pid = -1;
+  const int rc =
+      posix_spawn(&pid, exe.c_str(), &actions, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  close(err[1]);
+  if (rc != 0) {
+    close(err[0]);
+    lines->push_back(std::string("cannot start the compiler process: ") +
+                     strerror(rc));
+    return false;
+  }
+  std::string text;
+  char buf[4096];
+  for (ssize_t n; (n = read(err[0], buf, sizeof buf)) != 0;) {
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) break;
+    text.append(buf, static_cast<size_t>(n));
+  }
+  close(err[0]);
+  int status = 0;
+  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  for (size_t at = 0; at < text.size();) {
+    size_t end = text.find('\n', at);
+    if (end == std::string::npos) end = text.size();
+    if (end > at) lines->push_back(text.substr(at, end - at));
+    at = end + 1;
+  }
+  return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
 int main(int argc, char** argv) {
+  if (argc == 5 && std::strcmp(argv[1], "--compile-only") == 0)
+    return CompileOnly(argv[2], argv[3], std::strcmp(argv[4], "1") == 0);
   std::string config_path = "/etc/vigil/vigild.conf";
   bool foreground = false, debug = false;
   for (int i = 1; i < argc; ++i) {
@@ -159,12 +229,25 @@ int main(int argc, char** argv) {
     src.cache_dir = cache_dir;
     src.load.official_only = official_only;
     std::vector<vigil::sigs::Diagnostic> diags;
+    // What is compiled already is mapped here; sources that are not are
+    // compiled by a child process into the cache, then mapped.
+    src.compile = false;
     auto loaded = vigil::compiler::OpenDatabase(src, &diags);
-    // A compile (cold cache, changed sources) frees hundreds of MiB of
-    // signature sets and pattern-compiler state; glibc keeps them in its
-    // arenas (the reload thread's own), so the idle daemon would stay at
-    // compile size. Hand them back.
-    if (!loaded.ok() || !loaded->from_cache) malloc_trim(0);
+    if (!loaded.ok() &&
+        loaded.status().code() == vigil::StatusCode::kNotFound &&
+        loaded.status().message().rfind("signatures not compiled yet", 0) ==
+            0) {
+      log.Info("Compiling the signatures of " + db_dir);
+      std::vector<std::string> lines;
+      const bool ok = CompileInChild(db_dir, cache_dir, official_only, &lines);
+      for (const std::string& l : lines) log.Info(l);
+      if (!ok) {
+        *why = lines.empty() ? "the compiler process failed" : lines.back();
+        return vigil::Status::InvalidArgument(
+            "cannot compile the signatures of " + db_dir);
+      }
+      loaded = vigil::compiler::OpenDatabase(src, &diags);
+    }
     for (const auto& d : diags) log.Info(vigil::sigs::FormatDiagnostic(d));
     if (!loaded.ok()) {
       if (!diags.empty()) *why = vigil::sigs::FormatDiagnostic(diags.back());
