@@ -8,6 +8,7 @@ The vigil binary is found from `--vigil PATH` on the command line (CTest
 passes it), else $VIGIL_BIN, else build*/bin/vigil next to the sources.
 """
 
+import hashlib
 import os
 import re
 import shutil
@@ -180,6 +181,50 @@ def write(path, data, mode=None):
         os.chmod(path, mode)
     return path
 
+
+
+def need(tool, package):
+    """The path of `tool`; fails naming the Debian package that has it."""
+    path = shutil.which(tool)
+    if not path:
+        raise AssertionError("%s not found: install the Debian package %s "
+                             "(scripts/install-deps.sh --test does)" % (tool, package))
+    return path
+
+
+def sh(argv, cwd):
+    """Runs `argv` in `cwd`; fails with its stderr when it fails."""
+    p = subprocess.run(argv, cwd=cwd, capture_output=True)
+    if p.returncode != 0:
+        raise AssertionError("%r failed: %s" % (argv, p.stderr.decode("utf-8", "replace")))
+
+
+PROGRAM_C = r"""
+#include <stdio.h>
+static const char marker[] = "%s";
+int main(void) { puts(marker); return 0; }
+"""
+
+
+def make_test_program(ws, marker, db_name):
+    """The container tests' sample: a C program holding `marker`, compiled
+    with cc into ws/src/prog, and a signature directory ws/`db_name` that
+    finds it by its MD5 (Test.Program.Hash, proving an extraction is exact)
+    and by the marker (Test.Program.Body). Returns (program bytes, source
+    directory, signature directory)."""
+    src = ws.path("src")
+    os.mkdir(src)
+    write(os.path.join(src, "prog.c"), PROGRAM_C % marker.decode())
+    sh([need("cc", "gcc"), "-O1", "-o", "prog", "prog.c"], src)
+    with open(os.path.join(src, "prog"), "rb") as f:
+        program = f.read()
+    assert marker in program
+    db = ws.path(db_name)
+    os.mkdir(db)
+    write(os.path.join(db, "prog.hdb"), "%s:%d:Test.Program.Hash\n" % (
+        hashlib.md5(program).hexdigest(), len(program)))
+    write(os.path.join(db, "prog.ndb"), "Test.Program.Body:0:*:%s\n" % marker.hex())
+    return program, src, db
 
 def make_tree(root):
     """A small tree with one of each kind of entry clamscan distinguishes."""

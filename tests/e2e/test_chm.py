@@ -11,10 +11,8 @@ libchm-bin, an implementation independent of libmspack, which both vigil
 and ClamAV use) must read the program back out of each of them.
 """
 
-import hashlib
 import json
 import os
-import shutil
 import subprocess
 import unittest
 import zipfile
@@ -23,40 +21,16 @@ import chm_writer
 import e2e_support as e2e
 
 MARKER = b"VIGIL-CHM-TEST-PROGRAM-5b2d"
-PROGRAM_C = r"""
-#include <stdio.h>
-static const char marker[] = "%s";
-int main(void) { puts(marker); return 0; }
-""" % MARKER.decode()
 PAGE = b"<html><head><title>Help</title></head><body>Nothing here.</body></html>\n"
 
 
-def need(tool, package):
-    path = shutil.which(tool)
-    if not path:
-        raise AssertionError("%s not found: install the Debian package %s "
-                             "(scripts/install-deps.sh --test does)" % (tool, package))
-    return path
-
+need = e2e.need
 
 class Chm(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.ws = e2e.Workspace()
-        src = cls.ws.path("src")
-        os.mkdir(src)
-        e2e.write(os.path.join(src, "prog.c"), PROGRAM_C)
-        p = subprocess.run([need("cc", "gcc"), "-O1", "-o", "prog", "prog.c"], cwd=src,
-                           capture_output=True)
-        assert p.returncode == 0, p.stderr
-        with open(os.path.join(src, "prog"), "rb") as f:
-            cls.program = f.read()
-        assert MARKER in cls.program
-        cls.db = cls.ws.path("cdb")
-        os.mkdir(cls.db)
-        e2e.write(os.path.join(cls.db, "prog.hdb"), "%s:%d:Test.Program.Hash\n" % (
-            hashlib.md5(cls.program).hexdigest(), len(cls.program)))
-        e2e.write(os.path.join(cls.db, "prog.ndb"), "Test.Program.Body:0:*:%s\n" % MARKER.hex())
+        cls.program, _, cls.db = e2e.make_test_program(cls.ws, MARKER, "cdb")
         cls.out = cls.ws.path("fixtures")
         os.mkdir(cls.out)
         cls.fixtures = {}  # name -> layer path of the program

@@ -9,7 +9,6 @@ gcab; the test command installs them). A tool that is missing fails the
 test with the package to install.
 """
 
-import hashlib
 import json
 import os
 import shutil
@@ -20,43 +19,15 @@ import zipfile
 import e2e_support as e2e
 
 MARKER = b"VIGIL-CONTAINER-TEST-PROGRAM-7c1e"
-PROGRAM_C = r"""
-#include <stdio.h>
-static const char marker[] = "%s";
-int main(void) { puts(marker); return 0; }
-""" % MARKER.decode()
-
-
-def need(tool, package):
-    path = shutil.which(tool)
-    if not path:
-        raise AssertionError("%s not found: install the Debian package %s "
-                             "(scripts/install-deps.sh --test does)" % (tool, package))
-    return path
-
-
-def sh(argv, cwd):
-    p = subprocess.run(argv, cwd=cwd, capture_output=True)
-    if p.returncode != 0:
-        raise AssertionError("%r failed: %s" % (argv, p.stderr.decode("utf-8", "replace")))
+need = e2e.need
+sh = e2e.sh
 
 
 class Containers(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.ws = e2e.Workspace()
-        cls.src = cls.ws.path("src")
-        os.mkdir(cls.src)
-        e2e.write(os.path.join(cls.src, "prog.c"), PROGRAM_C)
-        sh([need("cc", "gcc"), "-O1", "-o", "prog", "prog.c"], cls.src)
-        with open(os.path.join(cls.src, "prog"), "rb") as f:
-            cls.program = f.read()
-        assert MARKER in cls.program
-        cls.db = cls.ws.path("cdb")
-        os.mkdir(cls.db)
-        e2e.write(os.path.join(cls.db, "prog.hdb"), "%s:%d:Test.Program.Hash\n" % (
-            hashlib.md5(cls.program).hexdigest(), len(cls.program)))
-        e2e.write(os.path.join(cls.db, "prog.ndb"), "Test.Program.Body:0:*:%s\n" % MARKER.hex())
+        cls.program, cls.src, cls.db = e2e.make_test_program(cls.ws, MARKER, "cdb")
         cls.out = cls.ws.path("fixtures")
         os.mkdir(cls.out)
         cls.fixtures = {}  # name -> (path, clamscan opens it, expected layers)

@@ -17,12 +17,10 @@ The comparisons below say exactly that, and expect clamscan's own result
 where it has unrar support.
 """
 
-import hashlib
 import io
 import json
 import os
 import random
-import shutil
 import subprocess
 import unittest
 import zipfile
@@ -31,11 +29,6 @@ import e2e_support as e2e
 from rar_writer import Member, rar4, rar5
 
 MARKER = b"VIGIL-CONTAINER-TEST-PROGRAM-7c1e"
-PROGRAM_C = r"""
-#include <stdio.h>
-static const char marker[] = "%s";
-int main(void) { puts(marker); return 0; }
-""" % MARKER.decode()
 
 HASH = "Test.Program.Hash.UNOFFICIAL"
 BODY = "Test.Program.Body.UNOFFICIAL"
@@ -45,13 +38,7 @@ README = b"This archive was made by tests/e2e/rar_writer.py.\n" * 3
 NOTES = "Notes: nothing to see here, only plain text.\n".encode() * 4
 
 
-def need(tool, package):
-    path = shutil.which(tool)
-    if not path:
-        raise AssertionError("%s not found: install the Debian package %s "
-                             "(scripts/install-deps.sh --test does)" % (tool, package))
-    return path
-
+need = e2e.need
 
 def clamscan_reads_rar():
     """True when clamscan has its unrar module (libclamunrar_iface)."""
@@ -72,20 +59,7 @@ class Rar(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.ws = e2e.Workspace()
-        src = cls.ws.path("src")
-        os.mkdir(src)
-        e2e.write(os.path.join(src, "prog.c"), PROGRAM_C)
-        p = subprocess.run([need("cc", "gcc"), "-O1", "-o", "prog", "prog.c"], cwd=src,
-                           capture_output=True)
-        assert p.returncode == 0, p.stderr
-        with open(os.path.join(src, "prog"), "rb") as f:
-            cls.program = f.read()
-        assert MARKER in cls.program
-        cls.db = cls.ws.path("rdb")
-        os.mkdir(cls.db)
-        e2e.write(os.path.join(cls.db, "prog.hdb"), "%s:%d:Test.Program.Hash\n" % (
-            hashlib.md5(cls.program).hexdigest(), len(cls.program)))
-        e2e.write(os.path.join(cls.db, "prog.ndb"), "Test.Program.Body:0:*:%s\n" % MARKER.hex())
+        cls.program, _, cls.db = e2e.make_test_program(cls.ws, MARKER, "rdb")
         cls.out = cls.ws.path("fixtures")
         os.mkdir(cls.out)
         cls.unrar = clamscan_reads_rar()

@@ -19,7 +19,6 @@ cut up as header fields and the program never comes out; on (e): it has no
 \\objdata only when a space follows. docs/rtf.md has the details.
 """
 
-import hashlib
 import json
 import os
 import struct
@@ -75,18 +74,7 @@ class Rtf(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.ws = e2e.Workspace()
-        src = cls.ws.path("src")
-        os.mkdir(src)
-        e2e.write(os.path.join(src, "prog.c"), tc.PROGRAM_C)
-        tc.sh([tc.need("cc", "gcc"), "-O1", "-o", "prog", "prog.c"], src)
-        with open(os.path.join(src, "prog"), "rb") as f:
-            cls.program = f.read()
-        assert tc.MARKER in cls.program
-        cls.db = cls.ws.path("rdb")
-        os.mkdir(cls.db)
-        e2e.write(os.path.join(cls.db, "prog.hdb"), "%s:%d:Test.Program.Hash\n" % (
-            hashlib.md5(cls.program).hexdigest(), len(cls.program)))
-        e2e.write(os.path.join(cls.db, "prog.ndb"), "Test.Program.Body:0:*:%s\n" % tc.MARKER.hex())
+        cls.program, _, cls.db = e2e.make_test_program(cls.ws, tc.MARKER, "rdb")
         cls.out = cls.ws.path("fixtures")
         os.mkdir(cls.out)
         cls.fixtures = {}  # name -> (path, expected layers)
