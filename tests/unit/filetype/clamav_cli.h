@@ -28,6 +28,7 @@ class TempDir {
   std::filesystem::path path_;
 };
 
+// Creates the parent directories first.
 void WriteFile(const std::filesystem::path& path, const std::string& bytes);
 std::optional<std::string> ReadFile(const std::filesystem::path& path);
 

@@ -17,6 +17,8 @@
 #include <string>
 #include <vector>
 
+#include "clamav_cli.h"
+
 namespace vigil::formats {
 namespace {
 
@@ -51,38 +53,17 @@ std::string Notes(const ExtractResult& r) {
   return s;
 }
 
+// Scratch files through the shared test helpers (tests/unit/filetype/
+// clamav_cli.h); a file that is missing reads as "".
+using testing::TempDir;
+using testing::WriteFile;
 std::string ReadFile(const fs::path& p) {
-  std::ifstream f(p, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(f), {});
+  return testing::ReadFile(p).value_or("");
 }
-
-void WriteFile(const fs::path& p, const std::string& data) {
-  fs::create_directories(p.parent_path());
-  std::ofstream f(p, std::ios::binary);
-  f.write(data.data(), static_cast<std::streamsize>(data.size()));
-}
-
-// A scratch directory, removed at the end of the test.
-class TempDir {
- public:
-  TempDir() {
-    std::string tmpl =
-        (fs::temp_directory_path() / "vigil_arj_XXXXXX").string();
-    if (mkdtemp(tmpl.data()) != nullptr) path_ = tmpl;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    if (!path_.empty()) fs::remove_all(path_, ec);
-  }
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
 
 // True when `arj` is on PATH; otherwise a failure naming the Debian package.
 bool HaveArj() {
-  if (std::system("command -v arj >/dev/null 2>&1") == 0) return true;
+  if (testing::HaveTool("arj")) return true;
   ADD_FAILURE() << "`arj` not found: install the Debian package 'arj' "
                    "(apt-get install -y arj)";
   return false;

@@ -18,6 +18,8 @@
 #include <string>
 #include <vector>
 
+#include "clamav_cli.h"
+
 namespace vigil::formats {
 namespace {
 
@@ -50,39 +52,18 @@ Decoded Decode(Extractor extract, const std::string& stream,
   return d;
 }
 
+// Scratch files through the shared test helpers (tests/unit/filetype/
+// clamav_cli.h); a file that is missing reads as "".
+using testing::TempDir;
+using testing::WriteFile;
 std::string ReadFile(const fs::path& p) {
-  std::ifstream f(p, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(f), {});
+  return testing::ReadFile(p).value_or("");
 }
-
-void WriteFile(const fs::path& p, const std::string& data) {
-  std::ofstream f(p, std::ios::binary);
-  f.write(data.data(), static_cast<std::streamsize>(data.size()));
-}
-
-// A scratch directory, removed at the end of the test.
-class TempDir {
- public:
-  TempDir() {
-    std::string tmpl =
-        (fs::temp_directory_path() / "vigil_compress_XXXXXX").string();
-    if (mkdtemp(tmpl.data()) != nullptr) path_ = tmpl;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    if (!path_.empty()) fs::remove_all(path_, ec);
-  }
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
 
 // True when `tool` is on PATH; otherwise a failure naming the Debian package
 // the test command must install.
 bool HaveTool(const std::string& tool, const std::string& package) {
-  const std::string cmd = "command -v " + tool + " >/dev/null 2>&1";
-  if (std::system(cmd.c_str()) == 0) return true;
+  if (testing::HaveTool(tool)) return true;
   ADD_FAILURE() << "`" << tool << "` not found: install the Debian package '"
                 << package << "' (apt-get install -y " << package << ")";
   return false;
