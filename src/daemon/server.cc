@@ -681,7 +681,6 @@ struct Server::Impl::Connection
       }
       return;
     }
-    (void)got_fd;
     in.append(buf, static_cast<size_t>(n));
     Process(true);
     DropUnclaimedDescriptor();
