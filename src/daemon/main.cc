@@ -54,6 +54,27 @@ std::vector<int> InheritedSockets() {
   return fds;
 }
 
+// Before vigild gives up root for `user`: as clamd, the log file becomes
+// the user's (so SIGHUP can reopen it); a cache directory that does not
+// exist yet is created for the user (so a RELOAD can store what it
+// compiles).
+Status PrepareForUser(const std::string& user, const std::string& log_file,
+                      const std::string& cache_dir) {
+  if (user.empty() || geteuid() != 0) return Status::Ok();
+  struct passwd* pw = getpwnam(user.c_str());
+  if (!pw) return Status::InvalidArgument("User " + user + ": no such user");
+  if (!log_file.empty() &&
+      lchown(log_file.c_str(), pw->pw_uid, pw->pw_gid) != 0)
+    return Status::PermissionDenied("cannot give the log file " + log_file +
+                                    " to user " + user + ": " +
+                                    strerror(errno));
+  if (!cache_dir.empty() && mkdir(cache_dir.c_str(), 0750) == 0 &&
+      chown(cache_dir.c_str(), pw->pw_uid, pw->pw_gid) != 0)
+    return Status::PermissionDenied("cannot give " + cache_dir + " to user " +
+                                    user + ": " + strerror(errno));
+  return Status::Ok();
+}
+
 Status DropPrivileges(const std::string& user) {
   if (user.empty() || geteuid() != 0) return Status::Ok();
   struct passwd* pw = getpwnam(user.c_str());
@@ -257,9 +278,19 @@ int main(int argc, char** argv) {
   };
   const std::string pid_file = config.pid_file;
   const std::string user = config.user;
+  const std::string log_file = config.log_file;
   vigil::daemon::Server server(std::move(config), opener, &log);
   log.Info("vigild " + std::string(vigil::kVersionString) + " starting");
-  Status s = server.Start(InheritedSockets());
+  Status s = PrepareForUser(user, log_file, cache_dir);
+  if (s.ok()) s = server.Start(InheritedSockets());
+  if (s.ok() && !pid_file.empty()) {
+    // Written before the privilege drop, as clamd does: the PID file's
+    // directory is usually root's.
+    FILE* f = std::fopen(pid_file.c_str(), "we");
+    if (!f || std::fprintf(f, "%d\n", getpid()) < 0 || std::fclose(f) != 0)
+      s = Status::PermissionDenied("cannot write PidFile " + pid_file + ": " +
+                                   strerror(errno));
+  }
   if (s.ok()) s = DropPrivileges(user);
   if (!s.ok()) {
     log.Error(s.message());
@@ -267,12 +298,10 @@ int main(int argc, char** argv) {
     report(s.message());
     return 1;
   }
-  if (!pid_file.empty()) {
-    if (FILE* f = std::fopen(pid_file.c_str(), "we")) {
-      std::fprintf(f, "%d\n", getpid());
-      std::fclose(f);
-    }
-  }
+  if (!user.empty() && !cache_dir.empty() &&
+      access(cache_dir.c_str(), W_OK) != 0)
+    log.Warning("VigilCacheDirectory " + cache_dir + " is not writable by " +
+                user + ": changed signatures will be compiled inside vigild");
   report("ok");
   const int rc = server.Run();
   if (!pid_file.empty()) unlink(pid_file.c_str());

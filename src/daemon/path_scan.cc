@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
@@ -37,6 +38,12 @@ namespace {
 
 class DirScan {
  public:
+  // A file to scan, or a directory that could not be opened.
+  struct Item {
+    std::string path;
+    int open_errno = 0;
+  };
+
   DirScan(const Engine& engine, PathMode mode, const PathScanOptions& o,
           const EmitFn& emit, const ScannedFn& scanned)
       : engine_(engine), mode_(mode), o_(o), emit_(emit), scanned_(scanned) {
@@ -59,12 +66,12 @@ class DirScan {
   // (cli_ftw): in each directory its files before its sub-directories,
   // each group by inode number.
   void Collect(const std::string& dir, uint32_t depth,
-               std::vector<std::string>* files) {
+               std::vector<Item>* files) {
     if (depth > o_.max_directory_recursion) return;
     DIR* d = opendir(dir.c_str());
     if (!d) {
-      Emit(dir + ": Can't open directory ERROR");
-      ++errors_;
+      // Reported in walk order, where the directory's files would be.
+      files->push_back({dir, errno});
       return;
     }
     struct Entry {
@@ -98,25 +105,37 @@ class DirScan {
         if (S_ISDIR(target.st_mode) && o_.follow_directory_symlinks) {
           Collect(path, depth + 1, files);
         } else if (S_ISREG(target.st_mode) && o_.follow_file_symlinks) {
-          files->push_back(path);
+          files->push_back({path});
         }
         continue;
       }
       if (S_ISDIR(st.st_mode)) {
         Collect(path, depth + 1, files);
       } else if (S_ISREG(st.st_mode)) {
-        files->push_back(path);
+        files->push_back({path});
       }
     }
   }
 
   // Scans one file; true when infected.
-  bool ScanOne(const std::string& path) {
+  bool ScanOne(const Item& item) {
+    const std::string& path = item.path;
+    if (item.open_errno != 0) {
+      // clamd's words for a directory it may not read (as its User).
+      Emit(path + ": File path check failure: " + strerror(item.open_errno) +
+           ". ERROR");
+      return false;
+    }
+    if (access(path.c_str(), R_OK) != 0) {
+      // Checked before opening, as clamd does, with vigild's own rights.
+      Emit(path + ": Access denied. ERROR");
+      return false;
+    }
     ScanReport r = engine_.ScanFile(path, options_);
     if (scanned_) scanned_(path, r);
     std::vector<std::string> lines;
     const bool infected = ReportLines(path, r, options_.all_match, &lines);
-    if (r.error) ++errors_;
+    if (!r.error) ++scanned_ok_;
     for (const std::string& l : lines) {
       // Clean files of a directory get no line of their own.
       if (infected || r.error) Emit(l);
@@ -125,7 +144,7 @@ class DirScan {
   }
 
   void Run(const std::string& dir) {
-    std::vector<std::string> files;
+    std::vector<Item> files;
     Collect(dir, 1, &files);
     if (mode_ == PathMode::kMultiScan && o_.multiscan_threads > 1 &&
         files.size() > 1) {
@@ -141,15 +160,18 @@ class DirScan {
       }
       for (std::thread& t : team) t.join();
     } else {
-      for (const std::string& f : files) {
+      for (const Item& f : files) {
         if (ScanOne(f)) {
           ++infected_;
           if (stop_at_first()) break;
         }
       }
     }
-    const bool all_failed = !files.empty() && errors_ >= files.size();
-    if (infected_ == 0 && !all_failed) Emit(dir + ": OK");
+    // clamd 1.4.6 ends SCAN and CONTSCAN of a clean tree with "<dir>: OK"
+    // whatever failed in it, but MULTISCAN only when at least one file was
+    // scanned (not for an empty tree, nor one whose files all failed).
+    const bool say_ok = mode_ != PathMode::kMultiScan || scanned_ok_ > 0;
+    if (infected_ == 0 && say_ok) Emit(dir + ": OK");
   }
 
   uint64_t infected() const { return infected_; }
@@ -168,7 +190,7 @@ class DirScan {
   ScanOptions options_;
   std::mutex mu_;
   std::atomic<uint64_t> infected_{0};
-  std::atomic<uint64_t> errors_{0};
+  std::atomic<uint64_t> scanned_ok_{0};
 };
 
 }  // namespace
@@ -201,6 +223,10 @@ uint64_t ScanPath(const Engine& engine, const std::string& path, PathMode mode,
   if (!S_ISREG(st.st_mode)) {
     emit(path + ": Not supported file type ERROR");
     emit(path + ": OK");
+    return 0;
+  }
+  if (access(resolved, R_OK) != 0) {
+    emit(path + ": Access denied. ERROR");
     return 0;
   }
   ScanOptions o = options.scan;

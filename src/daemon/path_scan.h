@@ -6,7 +6,9 @@
 // - A directory, walked in readdir order (MaxDirectoryRecursion deep,
 //   symbolic links and special files skipped unless the configuration
 //   follows links): a line per infected file or error, and "<dir>: OK" at
-//   the end when nothing was found and not every file failed. SCAN and
+//   the end when nothing was found (MULTISCAN: and at least one file was
+//   scanned). A file vigild may not read is "<path>: Access denied. ERROR",
+//   a directory "<dir>: File path check failure: <strerror>. ERROR". SCAN and
 //   ALLMATCHSCAN stop at the first infected file; CONTSCAN and MULTISCAN go
 //   on (MULTISCAN scans the files on several threads, lines in completion
 //   order).
