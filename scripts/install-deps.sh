@@ -31,6 +31,9 @@ TEST_PKGS=(
   # vigild interoperability: the real clamdscan client (only recommended by
   # clamav-daemon, which brings clamd and clamdtop) (tests/daemon)
   clamdscan
+  # systemd-analyze verify/security and systemd-socket-activate for the
+  # units in dist/systemd (tests/daemon/test_systemd.py); nothing is started
+  systemd
 )
 
 want=("${BUILD_PKGS[@]}")
