@@ -50,6 +50,10 @@ struct ScanOptions {
   // Report encrypted PDFs as Heuristics.Encrypted.PDF
   // (clamscan --alert-encrypted-doc).
   bool alert_encrypted_doc = false;
+  // Fill ScanReport::md5 when the object is infected (clamd's
+  // ExtendedDetectionInfo logs it). Reads the object once more, for
+  // infected objects only.
+  bool md5_of_infected = false;
 };
 
 }  // namespace vigil

@@ -55,6 +55,9 @@ struct ScanReport {
   double seconds = 0;
   // The object was empty (clamscan prints "Empty file" for top-level files).
   bool empty = false;
+  // MD5 of the top-level object, 32 lower-case hex digits: set for an
+  // infected object when ScanOptions::md5_of_infected, else empty.
+  std::string md5;
 
   bool infected() const { return !detections.empty(); }
   bool fully_scanned() const { return limits_hit.empty() && !error; }

@@ -127,7 +127,7 @@ constexpr KeySpec kKeys[] = {
      Set<&C::database_directory>},
     {"Debug", T::kBool, E::kHonoured, Set<&C::debug>},
     {"DetectBrokenExecutables", T::kAny, E::kDeprecated},
-    {"DetectPUA", T::kBool, E::kHonouredIfNo},
+    {"DetectPUA", T::kBool, E::kHonoured, Set<&C::detect_pua>},
     {"DevACDepth", T::kNumber, E::kNoEffect},
     {"DevACOnly", T::kBool, E::kNoEffect},
     {"DevLiblog", T::kBool, E::kNoEffect},

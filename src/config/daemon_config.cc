@@ -18,10 +18,10 @@
 #include "config/daemon_config.h"
 
 #include <fcntl.h>
+#include <syslog.h>
 #include <unistd.h>
 
 #include <algorithm>
-#include <array>
 #include <cctype>
 #include <cerrno>
 #include <cstring>
@@ -39,11 +39,23 @@ namespace {
 constexpr uint32_t kDefaultMaxRecursion = Limits{}.max_recursion;
 constexpr size_t kMaxFileBytes = 16u << 20;
 
-constexpr std::array<std::string_view, 20> kSyslogFacilities = {
-    "LOG_AUTH",   "LOG_AUTHPRIV", "LOG_CRON",   "LOG_DAEMON", "LOG_FTP",
-    "LOG_KERN",   "LOG_LPR",      "LOG_MAIL",   "LOG_NEWS",   "LOG_SYSLOG",
-    "LOG_USER",   "LOG_UUCP",     "LOG_LOCAL0", "LOG_LOCAL1", "LOG_LOCAL2",
-    "LOG_LOCAL3", "LOG_LOCAL4",   "LOG_LOCAL5", "LOG_LOCAL6", "LOG_LOCAL7"};
+struct Facility {
+  std::string_view name;
+  int code;
+};
+// clamd's facilitymap (common/output.c), which LogFacility is read with.
+constexpr Facility kSyslogFacilities[] = {
+    {"LOG_AUTH", LOG_AUTH},     {"LOG_AUTHPRIV", LOG_AUTHPRIV},
+    {"LOG_CRON", LOG_CRON},     {"LOG_DAEMON", LOG_DAEMON},
+    {"LOG_FTP", LOG_FTP},       {"LOG_KERN", LOG_KERN},
+    {"LOG_LPR", LOG_LPR},       {"LOG_MAIL", LOG_MAIL},
+    {"LOG_NEWS", LOG_NEWS},     {"LOG_SYSLOG", LOG_SYSLOG},
+    {"LOG_USER", LOG_USER},     {"LOG_UUCP", LOG_UUCP},
+    {"LOG_LOCAL0", LOG_LOCAL0}, {"LOG_LOCAL1", LOG_LOCAL1},
+    {"LOG_LOCAL2", LOG_LOCAL2}, {"LOG_LOCAL3", LOG_LOCAL3},
+    {"LOG_LOCAL4", LOG_LOCAL4}, {"LOG_LOCAL5", LOG_LOCAL5},
+    {"LOG_LOCAL6", LOG_LOCAL6}, {"LOG_LOCAL7", LOG_LOCAL7},
+};
 
 bool IsBlank(char c) { return c == ' ' || c == '\t'; }
 
@@ -292,9 +304,7 @@ void Parser::FinishThreads() {
 
 void Parser::FinishLogging() {
   const Config& c = settings_.config;
-  if (!c.log_syslog) return;
-  const auto& f = kSyslogFacilities;
-  if (std::find(f.begin(), f.end(), c.log_facility) != f.end()) return;
+  if (!c.log_syslog || SyslogFacilityCode(c.log_facility)) return;
   Error(LineOf("LogFacility"),
         "LogFacility " + Quoted(c.log_facility) +
             " is not a syslog facility (LOG_MAIL, LOG_DAEMON, LOG_LOCAL0 to "
@@ -302,6 +312,13 @@ void Parser::FinishLogging() {
 }
 
 }  // namespace
+
+std::optional<int> SyslogFacilityCode(std::string_view name) {
+  for (const Facility& f : kSyslogFacilities) {
+    if (f.name == name) return f.code;
+  }
+  return std::nullopt;
+}
 
 std::string FormatConfigMessage(const ConfigMessage& m) {
   std::string out = m.file;

@@ -51,13 +51,13 @@ struct Config {
   // TCPAddr, repeatable. Empty: vigild binds loopback only (clamd binds
   // every address, INADDR_ANY and in6addr_any).
   std::vector<std::string> tcp_addr;
-  bool fix_stale_socket = true;        // FixStaleSocket
+  bool fix_stale_socket = true;  // FixStaleSocket
 
   std::string database_directory = "/var/lib/clamav";  // DatabaseDirectory
   // TemporaryDirectory. Empty: $TMPDIR, else /tmp (as clamd and
   // core::Spool::Create).
   std::string temporary_directory;
-  bool official_database_only = false;                 // OfficialDatabaseOnly
+  bool official_database_only = false;  // OfficialDatabaseOnly
 
   uint32_t max_threads = 10;  // MaxThreads (0 is an error, as clamd fails)
   // MaxQueue; raised to 2 * MaxThreads when lower, with a warning (clamd).
@@ -65,30 +65,30 @@ struct Config {
   uint32_t max_connection_queue_length = 200;  // MaxConnectionQueueLength
   // StreamMaxLength (size; 0 in the file is stored as 2^63-1, as clamd).
   uint64_t stream_max_length = 100ull << 20;
-  uint32_t read_timeout = 120;                 // ReadTimeout (s)
-  uint32_t command_read_timeout = 30;          // CommandReadTimeout (s)
-  uint32_t send_buf_timeout = 500;             // SendBufTimeout (ms)
-  uint32_t idle_timeout = 30;                  // IdleTimeout (s)
-  uint32_t self_check = 600;                   // SelfCheck (s, 0: off)
-  uint32_t max_directory_recursion = 15;       // MaxDirectoryRecursion
-  bool follow_directory_symlinks = false;      // FollowDirectorySymlinks
-  bool follow_file_symlinks = false;           // FollowFileSymlinks
-  bool cross_filesystems = true;               // CrossFilesystems
-  bool exit_on_oom = false;                    // ExitOnOOM
+  uint32_t read_timeout = 120;             // ReadTimeout (s)
+  uint32_t command_read_timeout = 30;      // CommandReadTimeout (s)
+  uint32_t send_buf_timeout = 500;         // SendBufTimeout (ms)
+  uint32_t idle_timeout = 30;              // IdleTimeout (s)
+  uint32_t self_check = 600;               // SelfCheck (s, 0: off)
+  uint32_t max_directory_recursion = 15;   // MaxDirectoryRecursion
+  bool follow_directory_symlinks = false;  // FollowDirectorySymlinks
+  bool follow_file_symlinks = false;       // FollowFileSymlinks
+  bool cross_filesystems = true;           // CrossFilesystems
+  bool exit_on_oom = false;                // ExitOnOOM
 
   // Logging.
-  std::string log_file;           // LogFile (empty: none)
-  bool log_time = false;          // LogTime
-  bool log_syslog = false;        // LogSyslog
+  std::string log_file;                     // LogFile (empty: none)
+  bool log_time = false;                    // LogTime
+  bool log_syslog = false;                  // LogSyslog
   std::string log_facility = "LOG_LOCAL6";  // LogFacility
-  bool log_verbose = false;       // LogVerbose
-  bool log_clean = false;         // LogClean
-  bool log_file_unlock = false;   // LogFileUnlock
+  bool log_verbose = false;                 // LogVerbose
+  bool log_clean = false;                   // LogClean
+  bool log_file_unlock = false;             // LogFileUnlock
   uint64_t log_file_max_size = 1ull << 20;  // LogFileMaxSize (size, 0: any)
-  bool log_rotate = false;        // LogRotate
-  bool extended_detection_info = false;  // ExtendedDetectionInfo
+  bool log_rotate = false;                  // LogRotate
+  bool extended_detection_info = false;     // ExtendedDetectionInfo
 
-  std::string pid_file;  // PidFile
+  std::string pid_file;     // PidFile
   bool foreground = false;  // Foreground
   std::string user;         // User
   bool debug = false;       // Debug
@@ -99,7 +99,8 @@ struct Config {
                      // BlockMax) AlertEncrypted* (or the old
                      // ArchiveBlockEncrypted) ScanArchive; vigil's
                      // MaxCompressionRatio. MaxRecursion 0: 17, as clamd.
-  bool allow_all_match_scan = true;     // AllowAllMatchScan
+  bool allow_all_match_scan = true;  // AllowAllMatchScan
+  bool detect_pua = false;           // DetectPUA: load the PUA variants
   // ExcludePath, repeatable: POSIX extended regexes, each checked with
   // std::regex::extended; one that does not compile is dropped with a
   // warning (clamd silently never matches it).
@@ -118,12 +119,17 @@ struct Config {
 struct ConfigMessage {
   std::string file;
   uint32_t line = 0;  // 0: the file as a whole (e.g. no socket configured)
-  std::string text;  // "unknown option 'Foo'", "bad value 'x' for ..."
+  std::string text;   // "unknown option 'Foo'", "bad value 'x' for ..."
   bool error = false;
 };
 // "FILE:LINE: warning: TEXT" / "FILE:LINE: error: TEXT" ("FILE: ..." when
 // line is 0).
 std::string FormatConfigMessage(const ConfigMessage& m);
+
+// The syslog facility (LOG_MAIL, LOG_LOCAL6, ...) a LogFacility value names,
+// from clamd's table; nullopt for any other name (clamd: "No such
+// facility"). Names are upper case, as clamd compares them.
+std::optional<int> SyslogFacilityCode(std::string_view name);
 
 // Parses `text` (the contents of `file_name`). Returns an error status when
 // any message is an error (its message is the first error, formatted);

@@ -88,16 +88,17 @@ Status DropPrivileges(const std::string& user) {
 
 }  // namespace
 
-// `vigild --compile-only DBDIR CACHEDIR 0|1`: compiles the signature
-// sources of DBDIR into the cache and exits (0: done; 1: the diagnostics
-// are on stderr). vigild runs itself so to compile: the compiler's memory
+// `vigild --compile-only DBDIR CACHEDIR OFFICIAL PUA` (flags 0 or 1, for
+// OfficialDatabaseOnly and DetectPUA): compiles the signature sources of
+// DBDIR into the cache and exits (0: done; 1: the diagnostics are on
+// stderr). vigild runs itself so to compile: the compiler's memory
 // (hundreds of MiB for a large set) is the child's, never the daemon's.
 int CompileOnly(const std::string& db_dir, const std::string& cache_dir,
-                bool official_only) {
+                const vigil::sigs::LoadOptions& load) {
   vigil::compiler::SourceOptions src;
   src.paths = {db_dir};
   src.cache_dir = cache_dir;
-  src.load.official_only = official_only;
+  src.load = load;
   std::vector<vigil::sigs::Diagnostic> diags;
   auto loaded = vigil::compiler::OpenDatabase(src, &diags);
   for (const auto& d : diags)
@@ -112,15 +113,20 @@ int CompileOnly(const std::string& db_dir, const std::string& cache_dir,
 
 // Runs CompileOnly in a child process; its stderr lines go to `lines`.
 bool CompileInChild(const std::string& db_dir, const std::string& cache_dir,
-                    bool official_only, std::vector<std::string>* lines) {
+                    const vigil::sigs::LoadOptions& load,
+                    std::vector<std::string>* lines) {
   int err[2];
   if (pipe2(err, O_CLOEXEC) != 0) return false;
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_adddup2(&actions, err[1], 2);
   std::string exe = "/proc/self/exe";
-  std::vector<std::string> args = {"vigild", "--compile-only", db_dir,
-                                   cache_dir, official_only ? "1" : "0"};
+  std::vector<std::string> args = {"vigild",
+                                   "--compile-only",
+                                   db_dir,
+                                   cache_dir,
+                                   load.official_only ? "1" : "0",
+                                   load.detect_pua ? "1" : "0"};
   std::vector<char*> argv;
   for (std::string& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
@@ -156,8 +162,12 @@ bool CompileInChild(const std::string& db_dir, const std::string& cache_dir,
 }
 
 int main(int argc, char** argv) {
-  if (argc == 5 && std::strcmp(argv[1], "--compile-only") == 0)
-    return CompileOnly(argv[2], argv[3], std::strcmp(argv[4], "1") == 0);
+  if (argc == 6 && std::strcmp(argv[1], "--compile-only") == 0) {
+    vigil::sigs::LoadOptions load;
+    load.official_only = std::strcmp(argv[4], "1") == 0;
+    load.detect_pua = std::strcmp(argv[5], "1") == 0;
+    return CompileOnly(argv[2], argv[3], load);
+  }
   std::string config_path = "/etc/vigil/vigild.conf";
   bool foreground = false, debug = false;
   for (int i = 1; i < argc; ++i) {
@@ -203,7 +213,19 @@ int main(int argc, char** argv) {
   lo.verbose = config.log_verbose || debug;
   lo.clean = config.log_clean;
   lo.stderr_too = foreground && config.log_file.empty();
+  lo.facility = vigil::config::SyslogFacilityCode(config.log_facility)
+                    .value_or(LOG_LOCAL6);  // checked when LogSyslog is on
+  lo.max_size = config.log_file_max_size;
+  lo.rotate = config.log_rotate;
+  lo.lock = !config.log_file_unlock;
   vigil::daemon::Log log(lo);
+  // Before the fork: the parent prints why, and the lock goes with the
+  // file to the child. clamd fails the same way ("Can't initialize the
+  // internal logger").
+  if (Status s = log.Open(); !s.ok()) {
+    std::fprintf(stderr, "vigild: %s\n", s.message().c_str());
+    return 1;
+  }
 
   // Forks before the database and sockets are set up (threads must not
   // exist at fork); the parent waits for the child to report readiness so
@@ -242,13 +264,15 @@ int main(int argc, char** argv) {
   signal(SIGPIPE, SIG_IGN);
   const std::string db_dir = config.database_directory;
   const std::string cache_dir = config.cache_directory;
-  const bool official_only = config.official_database_only;
-  auto opener = [db_dir, cache_dir, official_only, &log](std::string* why)
+  vigil::sigs::LoadOptions load;
+  load.official_only = config.official_database_only;
+  load.detect_pua = config.detect_pua;
+  auto opener = [db_dir, cache_dir, load, &log](std::string* why)
       -> vigil::Result<std::shared_ptr<const vigil::Database>> {
     vigil::compiler::SourceOptions src;
     src.paths = {db_dir};
     src.cache_dir = cache_dir;
-    src.load.official_only = official_only;
+    src.load = load;
     std::vector<vigil::sigs::Diagnostic> diags;
     // What is compiled already is mapped here; sources that are not are
     // compiled by a child process into the cache, then mapped.
@@ -260,7 +284,7 @@ int main(int argc, char** argv) {
             0) {
       log.Info("Compiling the signatures of " + db_dir);
       std::vector<std::string> lines;
-      const bool ok = CompileInChild(db_dir, cache_dir, official_only, &lines);
+      const bool ok = CompileInChild(db_dir, cache_dir, load, &lines);
       for (const std::string& l : lines) log.Info(l);
       if (!ok) {
         *why = lines.empty() ? "the compiler process failed" : lines.back();
@@ -281,6 +305,11 @@ int main(int argc, char** argv) {
   const std::string log_file = config.log_file;
   vigil::daemon::Server server(std::move(config), opener, &log);
   log.Info("vigild " + std::string(vigil::kVersionString) + " starting");
+  if (!log_file.empty()) {
+    log.Info(lo.max_size == 0 ? std::string("Log file size limit disabled.")
+                              : "Log file size limited to " +
+                                    std::to_string(lo.max_size) + " bytes.");
+  }
   Status s = PrepareForUser(user, log_file, cache_dir);
   if (s.ok()) s = server.Start(InheritedSockets());
   if (s.ok() && !pid_file.empty()) {

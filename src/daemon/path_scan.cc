@@ -38,10 +38,13 @@ namespace {
 
 class DirScan {
  public:
-  // A file to scan, or a directory that could not be opened.
+  // One step of the walk, in walk order: a file to scan, a directory that
+  // could not be opened (open_errno), or an entry on another file system
+  // that is reported and skipped (CrossFilesystems no).
   struct Item {
     std::string path;
     int open_errno = 0;
+    bool other_filesystem = false;
   };
 
   DirScan(const Engine& engine, PathMode mode, const PathScanOptions& o,
@@ -62,56 +65,41 @@ class DirScan {
     return false;
   }
 
-  // Collects the regular files under `dir`, depth first, in clamd's order
+  // Collects the steps of a walk of `dir`, depth first, in clamd's order
   // (cli_ftw): in each directory its files before its sub-directories,
-  // each group by inode number.
+  // each group by inode number. clamd checks the file system of an entry
+  // while it reads the directory, so an entry on another one is answered
+  // before the directory's files: its item goes there.
   void Collect(const std::string& dir, uint32_t depth,
                std::vector<Item>* files) {
     if (depth > o_.max_directory_recursion) return;
-    DIR* d = opendir(dir.c_str());
-    if (!d) {
+    std::vector<Entry> entries;
+    if (const int err = ReadEntries(dir, &entries); err != 0) {
       // Reported in walk order, where the directory's files would be.
-      files->push_back({dir, errno});
+      files->push_back({dir, err});
       return;
     }
-    struct Entry {
-      std::string path;
-      struct stat st;
-    };
-    std::vector<Entry> entries;
-    while (struct dirent* e = readdir(d)) {
-      const std::string name = e->d_name;
-      if (name == "." || name == "..") continue;
-      const std::string path = dir == "/" ? "/" + name : dir + "/" + name;
-      if (Excluded(path)) continue;
-      struct stat st {};
-      if (lstat(path.c_str(), &st) != 0) continue;
-      entries.push_back({path, st});
-    }
-    closedir(d);
-    std::sort(entries.begin(), entries.end(),
-              [](const Entry& a, const Entry& b) {
-                const bool a_dir = S_ISDIR(a.st.st_mode),
-                           b_dir = S_ISDIR(b.st.st_mode);
-                if (a_dir != b_dir) return b_dir;
-                return a.st.st_ino < b.st.st_ino;
-              });
+    const size_t first = files->size();
+    size_t other_filesystem = 0;
     for (const Entry& entry : entries) {
       const std::string& path = entry.path;
-      const struct stat& st = entry.st;
-      if (S_ISLNK(st.st_mode)) {
-        struct stat target {};
-        if (stat(path.c_str(), &target) != 0) continue;
-        if (S_ISDIR(target.st_mode) && o_.follow_directory_symlinks) {
-          Collect(path, depth + 1, files);
-        } else if (S_ISREG(target.st_mode) && o_.follow_file_symlinks) {
-          files->push_back({path});
-        }
+      struct stat target = entry.st;
+      const bool link = S_ISLNK(entry.st.st_mode);
+      if (link && stat(path.c_str(), &target) != 0) continue;
+      const bool is_dir = S_ISDIR(target.st_mode);
+      const bool is_file = S_ISREG(target.st_mode);
+      if (!is_dir && !is_file) continue;
+      if (link &&
+          !(is_dir ? o_.follow_directory_symlinks : o_.follow_file_symlinks)) {
         continue;
       }
-      if (S_ISDIR(st.st_mode)) {
+      if (!o_.cross_filesystems && target.st_dev != device_) {
+        const size_t at = first + other_filesystem++;
+        files->insert(files->begin() + static_cast<ptrdiff_t>(at),
+                      Item{.path = path, .other_filesystem = true});
+      } else if (is_dir) {
         Collect(path, depth + 1, files);
-      } else if (S_ISREG(st.st_mode)) {
+      } else {
         files->push_back({path});
       }
     }
@@ -120,6 +108,12 @@ class DirScan {
   // Scans one file; true when infected.
   bool ScanOne(const Item& item) {
     const std::string& path = item.path;
+    if (item.other_filesystem) {
+      // MULTISCAN skips it silently, as clamd does.
+      if (mode_ != PathMode::kMultiScan)
+        Emit(path + ": Excluded (another filesystem)");
+      return false;
+    }
     if (item.open_errno != 0) {
       // clamd's words for a directory it may not read (as its User).
       Emit(path + ": File path check failure: " + strerror(item.open_errno) +
@@ -143,7 +137,10 @@ class DirScan {
     return infected;
   }
 
-  void Run(const std::string& dir) {
+  // `device`: the file system of the top-level directory, which
+  // CrossFilesystems no keeps the walk on.
+  void Run(const std::string& dir, dev_t device) {
+    device_ = device;
     std::vector<Item> files;
     Collect(dir, 1, &files);
     if (mode_ == PathMode::kMultiScan && o_.multiscan_threads > 1 &&
@@ -177,6 +174,37 @@ class DirScan {
   uint64_t infected() const { return infected_; }
 
  private:
+  struct Entry {
+    std::string path;
+    struct stat st;
+  };
+
+  // The entries of `dir` that ExcludePath does not exclude, lstat()ed and
+  // sorted (non-directories first, each group by inode). Returns 0, or
+  // opendir()'s errno.
+  int ReadEntries(const std::string& dir, std::vector<Entry>* entries) {
+    DIR* d = opendir(dir.c_str());
+    if (!d) return errno;
+    while (struct dirent* e = readdir(d)) {
+      const std::string name = e->d_name;
+      if (name == "." || name == "..") continue;
+      const std::string path = dir == "/" ? "/" + name : dir + "/" + name;
+      if (Excluded(path)) continue;
+      struct stat st {};
+      if (lstat(path.c_str(), &st) != 0) continue;
+      entries->push_back({path, st});
+    }
+    closedir(d);
+    std::sort(entries->begin(), entries->end(),
+              [](const Entry& a, const Entry& b) {
+                const bool a_dir = S_ISDIR(a.st.st_mode),
+                           b_dir = S_ISDIR(b.st.st_mode);
+                if (a_dir != b_dir) return b_dir;
+                return a.st.st_ino < b.st.st_ino;
+              });
+    return 0;
+  }
+
   void Emit(const std::string& line) {
     std::lock_guard<std::mutex> lock(mu_);
     emit_(line);
@@ -188,6 +216,7 @@ class DirScan {
   const EmitFn& emit_;
   const ScannedFn& scanned_;
   ScanOptions options_;
+  dev_t device_ = 0;
   std::mutex mu_;
   std::atomic<uint64_t> infected_{0};
   std::atomic<uint64_t> scanned_ok_{0};
@@ -217,7 +246,8 @@ uint64_t ScanPath(const Engine& engine, const std::string& path, PathMode mode,
     // Reported under the name the client gave, as clamd does.
     scan.Run(path.size() > 1 && path.back() == '/'
                  ? path.substr(0, path.size() - 1)
-                 : path);
+                 : path,
+             st.st_dev);
     return scan.infected();
   }
   if (!S_ISREG(st.st_mode)) {

@@ -39,6 +39,11 @@ struct PathScanOptions {
   uint32_t max_directory_recursion = 15;
   bool follow_directory_symlinks = false;
   bool follow_file_symlinks = false;
+  // CrossFilesystems: false keeps a directory walk on the top-level
+  // directory's file system; entries on another one are answered
+  // "<path>: Excluded (another filesystem)" (silently skipped by
+  // MULTISCAN), as clamd does.
+  bool cross_filesystems = true;
   unsigned multiscan_threads = 2;
   std::vector<std::regex> exclude;  // ExcludePath
 };

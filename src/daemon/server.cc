@@ -7,6 +7,7 @@
 #include <grp.h>
 #include <netdb.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -225,10 +226,13 @@ class Server::Impl {
         log_(log),
         signals_(io_),
         self_check_(io_) {
+    // clamd's ExtendedDetectionInfo logs the MD5 of what was infected.
+    config_.scan.md5_of_infected = config_.extended_detection_info;
     path_options_.scan = config_.scan;
     path_options_.max_directory_recursion = config_.max_directory_recursion;
     path_options_.follow_directory_symlinks = config_.follow_directory_symlinks;
     path_options_.follow_file_symlinks = config_.follow_file_symlinks;
+    path_options_.cross_filesystems = config_.cross_filesystems;
     path_options_.multiscan_threads = std::max(
         1u, std::min(config_.max_threads, std::thread::hardware_concurrency()));
     for (const std::string& re : config_.exclude_path)
@@ -524,7 +528,8 @@ struct Server::Impl::Connection
         sock(std::move(socket)),
         unix_socket(is_unix),
         timer(server->io()),
-        retry(server->io()) {}
+        retry(server->io()),
+        send_timer(server->io()) {}
 
   ~Connection() {
     for (int fd : fds) close(fd);
@@ -534,6 +539,7 @@ struct Server::Impl::Connection
   asio::generic::stream_protocol::socket sock;
   const bool unix_socket;
   asio::steady_timer timer, retry;
+  asio::steady_timer send_timer;  // SendBufTimeout, while a write waits
   std::string in;
   std::deque<int> fds;
   State state = State::kCommand;
@@ -549,8 +555,11 @@ struct Server::Impl::Connection
   bool handled_one = false;
   bool garbage_reported = false;
   std::deque<std::string> out;
-  size_t out_bytes = 0;  // in `out`
+  size_t out_bytes = 0;   // in `out`, not yet written
+  size_t out_offset = 0;  // bytes of out.front() already written
   Clock::time_point last_write = Clock::now();
+  // When the socket last took bytes, or the current write began.
+  Clock::time_point send_progress = Clock::now();
   bool writing = false;
   // The command being served while INSTREAM/FILDES data comes in.
   proto::Form form = proto::Form::kN;
@@ -952,7 +961,12 @@ struct Server::Impl::Connection
 
   void LogResult(const std::string& name, const ScanReport& r) {
     if (r.infected()) {
-      srv->log().Info(name + ": " + r.detections.front().name + " FOUND");
+      // ExtendedDetectionInfo: "NAME(MD5:SIZE)", as clamd logs it (not for
+      // an empty object, which clamd logs plain too).
+      std::string what = r.detections.front().name;
+      if (!r.md5.empty() && r.bytes_read > 0)
+        what += "(" + r.md5 + ":" + std::to_string(r.bytes_read) + ")";
+      srv->log().Info(name + ": " + what + " FOUND");
     } else if (!r.limits_hit.empty()) {
       // "OK" on the wire, as clamd answers; the log tells the truth.
       std::string limits;
@@ -1039,26 +1053,78 @@ struct Server::Impl::Connection
     if (!writing) WriteNext();
   }
 
+  // Writes `out` piece by piece (async_write_some): every piece the socket
+  // takes is progress. While replies wait, SendBufTimeout ms without
+  // progress (the client does not drain the socket's send buffer) closes
+  // the connection; see SendStalled().
   void WriteNext() {
     if (out.empty() || closed) {
       writing = false;
       MaybeClose();
       return;
     }
-    writing = true;
-    asio::async_write(
-        sock, asio::buffer(out.front()),
-        [self = shared_from_this()](const asio::error_code& ec, size_t) {
-          if (ec) {
-            self->Close();
-            return;
-          }
-          self->last_write = Clock::now();
-          self->out_bytes -= self->out.front().size();
-          self->out.pop_front();
-          self->WriteNext();
-          self->Read();  // if it had stopped for the output
+    if (!writing) {
+      writing = true;
+      send_progress = Clock::now();
+      ArmSendTimer(std::chrono::milliseconds(srv->config().send_buf_timeout));
+    }
+    const std::string& front = out.front();
+    sock.async_write_some(
+        asio::buffer(front.data() + out_offset, front.size() - out_offset),
+        [self = shared_from_this()](const asio::error_code& ec, size_t n) {
+          self->Wrote(ec, n);
         });
+  }
+
+  void Wrote(const asio::error_code& ec, size_t n) {
+    if (ec) {
+      Close();
+      return;
+    }
+    last_write = send_progress = Clock::now();
+    out_bytes -= n;
+    out_offset += n;
+    if (out_offset == out.front().size()) {
+      out.pop_front();
+      out_offset = 0;
+    }
+    WriteNext();
+    Read();  // if it had stopped for the output
+  }
+
+  void ArmSendTimer(Clock::duration after) {
+    send_timer.expires_after(after);
+    send_timer.async_wait(
+        [self = shared_from_this()](const asio::error_code& ec) {
+          if (!ec) self->SendStalled();
+        });
+  }
+
+  // The send timer expired: close when the socket has taken nothing for
+  // SendBufTimeout ms (clamd gives up a reply then, and goes on without it;
+  // vigild closes, so that a client never misses one reply of many).
+  void SendStalled() {
+    if (closed || !writing) return;
+    const auto limit =
+        std::chrono::milliseconds(srv->config().send_buf_timeout);
+    const Clock::time_point deadline = send_progress + limit;
+    if (Clock::now() < deadline) {
+      ArmSendTimer(deadline - Clock::now());
+      return;
+    }
+    if (SocketWritable()) {  // the write's handler is about to run
+      ArmSendTimer(limit);
+      return;
+    }
+    srv->log().Verbose("client did not read its replies for " +
+                       std::to_string(limit.count()) +
+                       " ms (SendBufTimeout), closing");
+    Close();
+  }
+
+  bool SocketWritable() {
+    pollfd p{sock.native_handle(), POLLOUT, 0};
+    return poll(&p, 1, 0) == 1 && (p.revents & POLLOUT) != 0;
   }
 
   void CloseAfterWrites() {
@@ -1080,6 +1146,7 @@ struct Server::Impl::Connection
     asio::error_code ignored;
     timer.cancel();
     retry.cancel();
+    send_timer.cancel();
     sock.shutdown(asio::socket_base::shutdown_both, ignored);
     sock.close(ignored);
     srv->Forget(this);

@@ -11,7 +11,9 @@
 //   1 MiB, so a connection holds at most that much memory.
 // - Timeouts (as clamd): CommandReadTimeout for a command and for FILDES'
 //   descriptor, ReadTimeout between INSTREAM chunks and between IDSESSION
-//   commands; each answers "COMMAND READ TIMED OUT\n" and closes.
+//   commands; each answers "COMMAND READ TIMED OUT\n" and closes. A
+//   client that does not drain its replies is dropped after SendBufTimeout
+//   ms in which its socket took nothing.
 // - Reload (RELOAD, SIGUSR2, SelfCheck finding a change) opens the new
 //   database on a thread of its own and swaps it in; running scans keep the
 //   old one, which is unmapped when the last of them ends. At most two

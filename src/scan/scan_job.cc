@@ -56,6 +56,12 @@ void ScanJob::ScanTopLevel(ByteView data, bool mapped) {
   if (mapped) mapped_ = data;
   std::vector<Layer> layers{{"", ""}};
   ScanObject(data, &layers);
+  if (options_.md5_of_infected && report_->infected()) {
+    core::MultiHasher md5(core::AlgoBit(core::HashAlgo::kMd5));
+    HashObject(data, &md5);
+    report_->md5 =
+        core::DigestHex(md5.Get(core::HashAlgo::kMd5), core::HashAlgo::kMd5);
+  }
   Release(data);
 }
 

@@ -346,8 +346,8 @@ class BadClients(unittest.TestCase):
     def test_client_that_never_reads_its_replies(self):
         # Commands pipelined without reading a reply: vigild stops reading
         # (the client's sends block) instead of buffering replies without
-        # end, serves others meanwhile, and drops the client after
-        # ReadTimeout.
+        # end, serves others meanwhile, and drops the client (after
+        # SendBufTimeout without progress, 500 ms here; ReadTimeout too).
         d = self.start(ReadTimeout="3")
 
         def rss_kib():

@@ -513,6 +513,7 @@ TEST(DaemonConfigFields, EveryHonouredKeyIsStored) {
       "ScanArchive no\n"
       "MaxCompressionRatio 250\n"
       "AllowAllMatchScan no\n"
+      "DetectPUA yes\n"
       "ExcludePath ^/proc/\n"
       "ExcludePath ^/sys/\n"
       "EnableShutdownCommand no\n"
@@ -575,6 +576,7 @@ TEST(DaemonConfigFields, EveryHonouredKeyIsStored) {
   EXPECT_FALSE(c.scan.alert_encrypted_doc);
   EXPECT_FALSE(c.scan.scan_archives);
   EXPECT_FALSE(c.allow_all_match_scan);
+  EXPECT_TRUE(c.detect_pua);
   EXPECT_EQ(c.exclude_path, (std::vector<std::string>{"^/proc/", "^/sys/"}));
   EXPECT_FALSE(c.enable_shutdown_command);
   EXPECT_FALSE(c.enable_reload_command);

@@ -12,7 +12,9 @@
 #include <fstream>
 
 #include "compiler/compiler.h"
+#include "core/hash.h"
 #include "sigs/loader.h"
+#include "text_database.h"
 
 namespace vigil {
 namespace {
@@ -23,17 +25,7 @@ constexpr char kNdb[] = "Test.Marker:0:*:76696769 6c2d746573742d6d61726b6572\n";
 
 std::shared_ptr<const Database> Compile(
     const std::vector<std::pair<std::string, std::string>>& files) {
-  sigs::SignatureSet set;
-  std::vector<sigs::Diagnostic> diags;
-  for (const auto& [name, text] : files) {
-    Status s = sigs::LoadDatabaseText(name, text, {}, &set, &diags);
-    EXPECT_TRUE(s.ok()) << s.ToString();
-  }
-  auto image = compiler::Compile(set, {});
-  EXPECT_TRUE(image.ok());
-  auto db = Database::FromImage(std::move(image).value());
-  EXPECT_TRUE(db.ok());
-  return *db;
+  return testing::DatabaseFromText(files);
 }
 
 std::string NoSpaces(std::string s) {
@@ -103,6 +95,25 @@ TEST_F(EngineTest, CleanAndInfected) {
   EXPECT_EQ(r.detections[0].kind, "body");
   EXPECT_TRUE(r.detections[0].layers.empty());
   EXPECT_TRUE(r.fully_scanned());
+}
+
+TEST_F(EngineTest, Md5OfInfectedIsTheTopLevelObjects) {
+  ScanOptions o;
+  o.md5_of_infected = true;
+  ScanReport r = Scan(kMarker, o);
+  ASSERT_TRUE(r.infected());
+  EXPECT_EQ(r.md5, "8f0f462aa85edee2d1d923dd58ead3d5");
+  EXPECT_EQ(r.bytes_read, kMarker.size());
+  // A match in a member: the digest is the container's, as clamd logs it.
+  const std::string zip = Zip({{"dir/b.bin", Compressible() + kMarker}});
+  ScanReport z = Scan(zip, o);
+  ASSERT_TRUE(z.infected());
+  EXPECT_EQ(z.md5,
+            core::DigestHex(core::HashBytes(core::HashAlgo::kMd5, AsBytes(zip)),
+                            core::HashAlgo::kMd5));
+  // Clean objects, and scans that did not ask, get none.
+  EXPECT_EQ(Scan(Filler(1000), o).md5, "");
+  EXPECT_EQ(Scan(kMarker).md5, "");
 }
 
 TEST_F(EngineTest, EmptyAndTinyObjectsAreNotScanned) {
