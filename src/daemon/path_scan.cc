@@ -39,12 +39,13 @@ namespace {
 class DirScan {
  public:
   // One step of the walk, in walk order: a file to scan, a directory that
-  // could not be opened (open_errno), or an entry on another file system
-  // that is reported and skipped (CrossFilesystems no).
+  // could not be opened (open_errno), or an entry skipped with a reason
+  // (ExcludePath: "Excluded"; CrossFilesystems no: "Excluded (another
+  // filesystem)"), which SCAN and CONTSCAN report and MULTISCAN does not.
   struct Item {
     std::string path;
     int open_errno = 0;
-    bool other_filesystem = false;
+    const char* skipped = nullptr;
   };
 
   DirScan(const Engine& engine, PathMode mode, const PathScanOptions& o,
@@ -66,41 +67,23 @@ class DirScan {
   }
 
   // Collects the steps of a walk of `dir`, depth first, in clamd's order
-  // (cli_ftw): in each directory its files before its sub-directories,
-  // each group by inode number. clamd checks the file system of an entry
-  // while it reads the directory, so an entry on another one is answered
-  // before the directory's files: its item goes there.
+  // (cli_ftw): in each directory first the entries it skips, in readdir
+  // order (clamd decides that while it reads the directory), then its
+  // files before its sub-directories, each group by inode number.
   void Collect(const std::string& dir, uint32_t depth,
                std::vector<Item>* files) {
     if (depth > o_.max_directory_recursion) return;
     std::vector<Entry> entries;
-    if (const int err = ReadEntries(dir, &entries); err != 0) {
+    if (const int err = ReadEntries(dir, &entries, files); err != 0) {
       // Reported in walk order, where the directory's files would be.
       files->push_back({dir, err});
       return;
     }
-    const size_t first = files->size();
-    size_t other_filesystem = 0;
     for (const Entry& entry : entries) {
-      const std::string& path = entry.path;
-      struct stat target = entry.st;
-      const bool link = S_ISLNK(entry.st.st_mode);
-      if (link && stat(path.c_str(), &target) != 0) continue;
-      const bool is_dir = S_ISDIR(target.st_mode);
-      const bool is_file = S_ISREG(target.st_mode);
-      if (!is_dir && !is_file) continue;
-      if (link &&
-          !(is_dir ? o_.follow_directory_symlinks : o_.follow_file_symlinks)) {
-        continue;
-      }
-      if (!o_.cross_filesystems && target.st_dev != device_) {
-        const size_t at = first + other_filesystem++;
-        files->insert(files->begin() + static_cast<ptrdiff_t>(at),
-                      Item{.path = path, .other_filesystem = true});
-      } else if (is_dir) {
-        Collect(path, depth + 1, files);
+      if (entry.is_dir) {
+        Collect(entry.path, depth + 1, files);
       } else {
-        files->push_back({path});
+        files->push_back({entry.path});
       }
     }
   }
@@ -108,10 +91,9 @@ class DirScan {
   // Scans one file; true when infected.
   bool ScanOne(const Item& item) {
     const std::string& path = item.path;
-    if (item.other_filesystem) {
+    if (item.skipped) {
       // MULTISCAN skips it silently, as clamd does.
-      if (mode_ != PathMode::kMultiScan)
-        Emit(path + ": Excluded (another filesystem)");
+      if (mode_ != PathMode::kMultiScan) Emit(path + ": " + item.skipped);
       return false;
     }
     if (item.open_errno != 0) {
@@ -176,32 +158,56 @@ class DirScan {
  private:
   struct Entry {
     std::string path;
-    struct stat st;
+    ino_t ino;    // of the entry itself (a link's own)
+    bool is_dir;  // a directory, or a link to one the walk follows
   };
 
-  // The entries of `dir` that ExcludePath does not exclude, lstat()ed and
-  // sorted (non-directories first, each group by inode). Returns 0, or
-  // opendir()'s errno.
-  int ReadEntries(const std::string& dir, std::vector<Entry>* entries) {
+  // The entries of `dir` the walk goes into: regular files and directories,
+  // and links to them the configuration follows, sorted as clamd walks
+  // them (non-directories first, each group by the entry's inode; a
+  // followed link counts as a non-directory). Entries ExcludePath excludes
+  // or on another file system (CrossFilesystems no) go to `skipped` in
+  // readdir order. Returns 0, or opendir()'s errno.
+  int ReadEntries(const std::string& dir, std::vector<Entry>* entries,
+                  std::vector<Item>* skipped) {
     DIR* d = opendir(dir.c_str());
     if (!d) return errno;
+    struct Read {
+      Entry entry;
+      bool link_or_file;
+    };
+    std::vector<Read> read;
     while (struct dirent* e = readdir(d)) {
       const std::string name = e->d_name;
       if (name == "." || name == "..") continue;
       const std::string path = dir == "/" ? "/" + name : dir + "/" + name;
-      if (Excluded(path)) continue;
+      if (Excluded(path)) {
+        skipped->push_back({.path = path, .skipped = "Excluded"});
+        continue;
+      }
       struct stat st {};
       if (lstat(path.c_str(), &st) != 0) continue;
-      entries->push_back({path, st});
+      struct stat target = st;
+      const bool link = S_ISLNK(st.st_mode);
+      if (link && stat(path.c_str(), &target) != 0) continue;
+      const bool is_dir = S_ISDIR(target.st_mode);
+      if (!is_dir && !S_ISREG(target.st_mode)) continue;
+      if (link &&
+          !(is_dir ? o_.follow_directory_symlinks : o_.follow_file_symlinks))
+        continue;
+      if (!o_.cross_filesystems && target.st_dev != device_) {
+        skipped->push_back(
+            {.path = path, .skipped = "Excluded (another filesystem)"});
+        continue;
+      }
+      read.push_back({{path, st.st_ino, is_dir}, !S_ISDIR(st.st_mode)});
     }
     closedir(d);
-    std::sort(entries->begin(), entries->end(),
-              [](const Entry& a, const Entry& b) {
-                const bool a_dir = S_ISDIR(a.st.st_mode),
-                           b_dir = S_ISDIR(b.st.st_mode);
-                if (a_dir != b_dir) return b_dir;
-                return a.st.st_ino < b.st.st_ino;
-              });
+    std::sort(read.begin(), read.end(), [](const Read& a, const Read& b) {
+      if (a.link_or_file != b.link_or_file) return a.link_or_file;
+      return a.entry.ino < b.entry.ino;
+    });
+    for (Read& r : read) entries->push_back(std::move(r.entry));
     return 0;
   }
 

@@ -3,10 +3,11 @@
 //
 // - A file: "<path>: <name> FOUND" (one line per name with ALLMATCHSCAN)
 //   or "<path>: OK"; a file that cannot be read: "<path>: <reason> ERROR".
-// - A directory, walked in readdir order (MaxDirectoryRecursion deep,
+// - A directory, walked in clamd's order (MaxDirectoryRecursion deep,
 //   symbolic links and special files skipped unless the configuration
-//   follows links): a line per infected file or error, and "<dir>: OK" at
-//   the end when nothing was found (MULTISCAN: and at least one file was
+//   follows links; entries ExcludePath matches answered "<path>: Excluded"
+//   by all but MULTISCAN): a line per infected file or error, and "<dir>: OK"
+//   at the end when nothing was found (MULTISCAN: and at least one file was
 //   scanned). A file vigild may not read is "<path>: Access denied. ERROR",
 //   a directory "<dir>: File path check failure: <strerror>. ERROR". SCAN and
 //   ALLMATCHSCAN stop at the first infected file; CONTSCAN and MULTISCAN go

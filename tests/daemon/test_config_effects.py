@@ -9,6 +9,9 @@ the same file:
   the tree; SCAN/CONTSCAN answer "<mount>: Excluded (another filesystem)",
   MULTISCAN says nothing. Needs to mount a tmpfs (root, as in CI): skipped
   with the reason otherwise.
+- ExcludePath: excluded entries of a walk are answered "<path>: Excluded"
+  by SCAN/CONTSCAN (readdir order, before their directory's files), not by
+  MULTISCAN; the same bytes as clamd.
 - DetectPUA: a PUA.* signature of a .hdu file detects with `yes` only.
 - LogFile locking: a second daemon on the same LogFile does not start
   ("Failed to lock the log file ...") unless it has LogFileUnlock yes; a
@@ -202,6 +205,58 @@ class CrossFilesystems(Base):
     @ds.NEEDS_CLAMD
     def test_clamd_answers_the_same(self):
         self.check("clamd", False)
+
+
+class ExcludePath(Base):
+    """Entries ExcludePath matches inside a walk: SCAN and CONTSCAN answer
+    "<path>: Excluded" for each, in readdir order before the files of their
+    directory (clamd decides while it reads the directory), MULTISCAN says
+    nothing; a path named in the command is "Excluded" for all three."""
+
+    def setUp(self):
+        self.root = tempfile.mkdtemp(prefix="vigil-exclude-")
+        os.chmod(self.root, 0o755)
+        self.addCleanup(lambda: shutil.rmtree(self.root, ignore_errors=True))
+        t = self.tree = os.path.join(self.root, "tree")
+        for rel, data in (("aaa.com", ds.EICAR), ("skip1.txt", ds.EICAR), ("skip2.txt", b"2\n"),
+                          ("clean.txt", b"c\n"), ("d1/skip3.txt", b"3\n"), ("d1/e.com", ds.EICAR),
+                          ("skipd/e.com", ds.EICAR)):
+            ds.write(os.path.join(t, rel), data, 0o644)
+        for dirpath, dirs, _ in os.walk(t):
+            os.chmod(dirpath, 0o755)
+
+    def replies(self, kind):
+        d = self.daemon(kind, ExcludePath="skip").start()
+        out = {}
+        for cmd in ("SCAN", "CONTSCAN", "MULTISCAN"):
+            for path in (self.tree, os.path.join(self.tree, "skip1.txt")):
+                out[(cmd, path)] = d.talk(("z%s %s\0" % (cmd, path)).encode())
+        return out
+
+    def test_vigild(self):
+        t = self.tree
+        got = self.replies("vigild")
+        found = lambda rel: "%s/%s: %s FOUND" % (t, rel, ds.EICAR_NAME)
+        excluded = ["%s/%s: Excluded" % (t, rel) for rel in ("skip1.txt", "skip2.txt", "skipd")]
+        lines = lambda cmd, path: [x.decode() for x in ds.split_replies(got[(cmd, path)], b"\0")]
+        # SCAN stops at the first infected file; the skipped entries of the
+        # top directory come before it.
+        self.assertEqual(sorted(lines("SCAN", t)), sorted(excluded + [found("aaa.com")]))
+        self.assertEqual(lines("SCAN", t)[-1], found("aaa.com"))
+        contscan = lines("CONTSCAN", t)
+        self.assertEqual(sorted(contscan[:4]), sorted(excluded + [found("aaa.com")]))
+        self.assertEqual(contscan[4:], ["%s/d1/skip3.txt: Excluded" % t, found("d1/e.com")])
+        self.assertEqual(sorted(lines("MULTISCAN", t)), [found("aaa.com"), found("d1/e.com")])
+        for cmd in ("SCAN", "CONTSCAN", "MULTISCAN"):
+            self.assertEqual(lines(cmd, t + "/skip1.txt"), ["%s/skip1.txt: Excluded" % t])
+
+    @ds.NEEDS_CLAMD
+    def test_clamd_answers_the_same_bytes(self):
+        v, c = self.replies("vigild"), self.replies("clamd")
+        for key in v:
+            if key[0] == "MULTISCAN":  # completion order
+                v[key], c[key] = sorted(ds.split_replies(v[key], b"\0")), sorted(ds.split_replies(c[key], b"\0"))
+            self.assertEqual(v[key], c[key], key)
 
 
 class DetectPua(Base):
