@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <limits.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -32,6 +33,16 @@
 
 namespace vigil::daemon {
 namespace {
+
+// The path a descriptor is open on (/proc/self/fd), when it has one.
+std::optional<std::string> PathOfFd(int fd) {
+  char buf[PATH_MAX];
+  const std::string link = "/proc/self/fd/" + std::to_string(fd);
+  const ssize_t n = readlink(link.c_str(), buf, sizeof buf);
+  if (n <= 0 || static_cast<size_t>(n) >= sizeof buf || buf[0] != '/')
+    return std::nullopt;
+  return std::string(buf, static_cast<size_t>(n));
+}
 
 using Clock = std::chrono::steady_clock;
 using Acceptor = asio::basic_socket_acceptor<asio::generic::stream_protocol>;
@@ -1036,7 +1047,8 @@ struct Server::Impl::Connection
         lines.push_back(name + ": Not a regular file ERROR");
       } else {
         ScanReport r = engine->ScanFd(fd, self->srv->config().scan, name);
-        self->LogResult(name, r);
+        // The log names the file the descriptor is open on, as clamd's.
+        self->LogResult(PathOfFd(fd).value_or(name), r);
         ReportLines(name, r, false, &lines);
       }
       close(fd);

@@ -275,6 +275,16 @@ class ProtocolTranscripts:
                     self.send_fd(s, b"\0", f.fileno())
                     self.assertEqual(fd_normalized(ds.recv_all(s)), tail + term, (cmd, key))
 
+    def test_fildes_logs_the_files_path(self):
+        # The reply says fd[N]; the log names the file the descriptor is
+        # open on (clamd reads /proc/self/fd).
+        with self.d.connect() as s, open(self.T["double"], "rb") as f:
+            s.sendall(b"zFILDES\0")
+            self.send_fd(s, b"\0", f.fileno())
+            self.assertTrue(ds.recv_all(s).endswith(b" FOUND\0"))
+        line = "%s: %s FOUND" % (os.path.realpath(self.T["double"]).decode(), EN)
+        self.assertTrue(ds.wait_for(lambda: line in self.d.log_text()), self.d.log_text()[-2000:])
+
     def test_fildes_one_sendmsg(self):
         # The command and the descriptor in one sendmsg(), the descriptor
         # riding on one byte after the command.
