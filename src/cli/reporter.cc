@@ -369,27 +369,36 @@ std::string Reporter::SummaryText(double secs, std::time_t end_time) const {
   const auto ms = static_cast<unsigned long>(secs * 1000.0);
   const unsigned long whole = ms / 1000;
   char buf[512];
+  std::string s = "\n----------- SCAN SUMMARY -----------\n";
+  // Through a daemon the signature count, the engine and the bytes the
+  // engine scanned are the daemon's, which the protocol does not tell:
+  // those lines are left out (clamdscan prints none of them).
+  if (!o_.daemon) {
+    std::snprintf(buf, sizeof(buf), "Known viruses: %llu\nEngine version: %s\n",
+                  static_cast<unsigned long long>(known_viruses_),
+                  kVersionString);
+    s += buf;
+  }
   std::snprintf(buf, sizeof(buf),
-                "\n----------- SCAN SUMMARY -----------\n"
-                "Known viruses: %llu\n"
-                "Engine version: %s\n"
                 "Scanned directories: %llu\n"
                 "Scanned files: %llu\n"
                 "Infected files: %llu\n",
-                static_cast<unsigned long long>(known_viruses_), kVersionString,
                 static_cast<unsigned long long>(totals_.directories),
                 static_cast<unsigned long long>(totals_.files),
                 static_cast<unsigned long long>(totals_.infected));
-  std::string s = buf;
+  s += buf;
   if (totals_.errors) {
     s += "Total errors: " + std::to_string(totals_.errors) + "\n";
   }
-  std::snprintf(buf, sizeof(buf),
-                "Data scanned: %2.2lf MB\n"
-                "Data read: %2.2lf MB (ratio %.2f:1)\n"
-                "Time: %lu.%3.3lu sec (%lu m %lu s)\n",
-                mb_scanned, mb_read, ratio, whole, ms % 1000, whole / 60,
-                whole % 60);
+  if (!o_.daemon) {
+    std::snprintf(buf, sizeof(buf),
+                  "Data scanned: %2.2lf MB\n"
+                  "Data read: %2.2lf MB (ratio %.2f:1)\n",
+                  mb_scanned, mb_read, ratio);
+    s += buf;
+  }
+  std::snprintf(buf, sizeof(buf), "Time: %lu.%3.3lu sec (%lu m %lu s)\n", whole,
+                ms % 1000, whole / 60, whole % 60);
   s += buf;
   s += "Start Date: " + FormatDate(start_time_) + "\n";
   s += "End Date:   " + FormatDate(end_time) + "\n";

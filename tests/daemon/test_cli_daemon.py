@@ -51,6 +51,15 @@ class CliThroughDaemon(unittest.TestCase):
             with self.subTest(tcp=tcp):
                 self.assertEqual(self.through(self.client_conf(tcp), "-r", self.tree), want)
 
+    def test_summary_leaves_out_what_only_the_daemon_knows(self):
+        r = subprocess.run([ds.VIGIL, "scan", "--daemon", "--config", self.client_conf(False),
+                            "-r", self.tree], capture_output=True, text=True, timeout=120)
+        summary = r.stdout[r.stdout.index("----------- SCAN SUMMARY -----------"):].splitlines()
+        keys = [line.split(":")[0] for line in summary[1:]]
+        self.assertEqual(keys, ["Scanned directories", "Scanned files", "Infected files", "Time",
+                                "Start Date", "End Date"])
+        self.assertIn("Infected files: 6", summary)
+
     def test_stdin(self):
         eicar = os.path.join(self.tree, "eicar.com")
         for tcp in (False, True):
