@@ -9,6 +9,7 @@ passes it), else $VIGIL_BIN, else build*/bin/vigil next to the sources.
 """
 
 import hashlib
+import io
 import os
 import re
 import shutil
@@ -17,6 +18,7 @@ import subprocess
 import sys
 import tempfile
 import unittest
+import zipfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SOURCE_DIR = os.path.dirname(os.path.dirname(HERE))
@@ -181,6 +183,15 @@ def write(path, data, mode=None):
         os.chmod(path, mode)
     return path
 
+
+
+def zip_bytes(members):
+    """A deflated zip of `members` [(name, bytes)], in that order."""
+    b = io.BytesIO()
+    with zipfile.ZipFile(b, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in members:
+            z.writestr(name, data)
+    return b.getvalue()
 
 
 def need(tool, package):

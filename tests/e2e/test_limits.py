@@ -8,17 +8,8 @@ import io
 import os
 import tarfile
 import unittest
-import zipfile
 
 import e2e_support as s
-
-
-def zip_bytes(members):
-    b = io.BytesIO()
-    with zipfile.ZipFile(b, "w", zipfile.ZIP_DEFLATED) as z:
-        for name, data in members:
-            z.writestr(name, data)
-    return b.getvalue()
 
 
 def make_archives(root):
@@ -26,19 +17,19 @@ def make_archives(root):
     e = s.EICAR
     s.write(os.path.join(root, "big.bin"), b"B" * 50000 + e)
     s.write(os.path.join(root, "small.com"), e)
-    s.write(os.path.join(root, "first.zip"), zip_bytes([("eicar.com", e), ("a.txt", b"a" * 1000)]))
+    s.write(os.path.join(root, "first.zip"), s.zip_bytes([("eicar.com", e), ("a.txt", b"a" * 1000)]))
     s.write(os.path.join(root, "files4.zip"),
-            zip_bytes([("a.txt", b"a" * 1000), ("b.txt", b"b" * 1000), ("c.txt", b"c" * 1000),
+            s.zip_bytes([("a.txt", b"a" * 1000), ("b.txt", b"b" * 1000), ("c.txt", b"c" * 1000),
                        ("eicar.com", e)]))
-    level1 = zip_bytes([("eicar.com", e)])
-    level2 = zip_bytes([("l1.zip", level1)])
-    level3 = zip_bytes([("l2.zip", level2)])
+    level1 = s.zip_bytes([("eicar.com", e)])
+    level2 = s.zip_bytes([("l1.zip", level1)])
+    level3 = s.zip_bytes([("l2.zip", level2)])
     s.write(os.path.join(root, "depth1.zip"), level1)
     s.write(os.path.join(root, "depth2.zip"), level2)
     s.write(os.path.join(root, "depth3.zip"), level3)
     s.write(os.path.join(root, "scansize.zip"),
-            zip_bytes([("pad.bin", b"\0" * 300000), ("eicar.com", e)]))
-    s.write(os.path.join(root, "bigmember.zip"), zip_bytes([("big.txt", b"A" * 200000 + e)]))
+            s.zip_bytes([("pad.bin", b"\0" * 300000), ("eicar.com", e)]))
+    s.write(os.path.join(root, "bigmember.zip"), s.zip_bytes([("big.txt", b"A" * 200000 + e)]))
     b = io.BytesIO()
     with tarfile.open(fileobj=b, mode="w:gz") as t:
         info = tarfile.TarInfo("eicar.com")
