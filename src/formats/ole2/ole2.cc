@@ -134,13 +134,27 @@ class Extraction {
       return;
     }
     std::vector<std::byte> raw = file_.ReadStream(stream->entry, data_.size());
-    if (m.text_offset > raw.size()) {
-      notes_.Add(name + ": source offset beyond its stream");
-      return;
+    ole2::OvbaOutput source;
+    const bool beyond = m.text_offset > raw.size();
+    if (beyond) {
+      source.error = "source offset beyond its stream";
+    } else {
+      source = ole2::DecompressOvba(ByteView(raw).subspan(m.text_offset),
+                                    limits_.max_member_size);
     }
-    ole2::OvbaOutput source = ole2::DecompressOvba(
-        ByteView(raw).subspan(m.text_offset), limits_.max_member_size);
+    if (source.bytes.empty() && !source.error.empty()) {
+      // MODULEOFFSET misses the source (damaged, or set so to hide it from
+      // scanners; Office runs the compiled p-code anyway): look for it.
+      if (auto at = ole2::FindModuleSource(ByteView(raw))) {
+        notes_.Add(name + ": " + source.error + " at MODULEOFFSET " +
+                   std::to_string(m.text_offset) + "; source found at " +
+                   std::to_string(*at));
+        source = ole2::DecompressOvba(ByteView(raw).subspan(*at),
+                                      limits_.max_member_size);
+      }
+    }
     if (!source.error.empty()) notes_.Add(name + ": " + source.error);
+    if (beyond && source.bytes.empty()) return;
     Emit(name, ByteView(source.bytes), 0, source.truncated);
   }
 

@@ -11,6 +11,7 @@
 #include "formats/ole2/vba.h"
 
 #include <optional>
+#include <string_view>
 
 #include "core/reader.h"
 
@@ -143,6 +144,33 @@ std::vector<VbaModule> ParseVbaDir(ByteView dir, uint32_t max_modules,
     }
   }
   return modules;
+}
+
+std::optional<size_t> FindModuleSource(ByteView stream, size_t from) {
+  // 0x01 (container), a chunk header with signature 0b011 in bits 12-14,
+  // then "Attribut": after the flag byte 0x00 in a compressed chunk, at
+  // once in a raw one (always 4096 bytes: size field 0xFFF).
+  static constexpr std::string_view kText("Attribut");
+  auto text_at = [&](size_t at) {
+    if (at + kText.size() > stream.size()) return false;
+    for (size_t k = 0; k < kText.size(); ++k) {
+      if (stream[at + k] != static_cast<std::byte>(kText[k])) return false;
+    }
+    return true;
+  };
+  for (size_t i = from; i + 3 + kText.size() <= stream.size(); ++i) {
+    if (stream[i] != std::byte{0x01}) continue;
+    const uint16_t header =
+        static_cast<uint16_t>(static_cast<uint8_t>(stream[i + 1]) |
+                              (static_cast<uint8_t>(stream[i + 2]) << 8));
+    if (((header >> 12) & 0x7) != 0x3) continue;
+    const bool compressed = (header & 0x8000) != 0;
+    if (compressed ? stream[i + 3] == std::byte{0} && text_at(i + 4)
+                   : (header & 0x0FFF) == 0x0FFF && text_at(i + 3)) {
+      return i;
+    }
+  }
+  return std::nullopt;
 }
 
 }  // namespace vigil::formats::ole2

@@ -4,7 +4,9 @@
 #ifndef VIGIL_FORMATS_OLE2_VBA_H_
 #define VIGIL_FORMATS_OLE2_VBA_H_
 
+#include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -23,6 +25,15 @@ struct VbaModule {
 // truncated record ends the walk with a note. At most `max_modules` modules.
 std::vector<VbaModule> ParseVbaDir(ByteView dir, uint32_t max_modules,
                                    NoteList& notes);
+
+// Where a module stream's compressed source really starts when MODULEOFFSET
+// does not point at it (a damaged or tampered dir stream): the first
+// CompressedContainer whose first chunk begins with "Attribut" - a module's
+// source always starts "Attribute VB_Name", and the first eight tokens of a
+// compressed chunk are literals (flag byte 0x00); a raw chunk holds the
+// text as it is. The search starts at `from` and reads nothing outside
+// `stream`.
+std::optional<size_t> FindModuleSource(ByteView stream, size_t from = 0);
 
 // UTF-16LE to UTF-8, control characters (and unpaired surrogates) replaced
 // by '_' (U+FFFD for surrogates). Shared with the directory reader.

@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "formats/ole2/ovba_decompress.h"
+#include "formats/ole2/vba.h"
 
 namespace vigil::formats {
 namespace {
@@ -367,13 +368,14 @@ std::string DirStream(const std::vector<Module>& modules,
 }
 
 // A "VBA" storage: dir, _VBA_PROJECT and one stream per module, each
-// starting with a fake performance cache of i * 37 + 5 bytes.
-Node VbaStorage(const std::vector<Module>& modules) {
+// starting with a fake performance cache of i * 37 + 5 bytes. The dir's
+// MODULEOFFSETs are off by `offset_error` (0: right).
+Node VbaStorage(const std::vector<Module>& modules, int offset_error = 0) {
   std::vector<Node> children;
   std::vector<uint32_t> offsets;
   for (size_t i = 0; i < modules.size(); ++i) {
     uint32_t cache = static_cast<uint32_t>(i * 37 + 5);
-    offsets.push_back(cache);
+    offsets.push_back(static_cast<uint32_t>(cache + offset_error));
     const Module& m = modules[i];
     std::string body =
         m.compressed.empty() ? OvbaCompress(m.source) : m.compressed;
@@ -547,6 +549,50 @@ TEST(Ole2, CopyTokensDecompress) {
       WriteCfb(Storage("", {VbaStorage({{"Copy", "Copy", "", container}})}));
   Extracted x = Extract(w.bytes);
   EXPECT_EQ(x.members["VBA/Copy.vba"], expected);
+}
+
+TEST(Ole2, WrongModuleOffsetFindsTheSource) {
+  // MODULEOFFSET one byte late, one early, and past the stream: the source
+  // is found by its "Attribut" start, with a note saying so.
+  for (int error : {1, -1, 4, 100000}) {
+    Written w = WriteCfb(Storage(
+        "", {VbaStorage({{"Module1", "Module1", kSource1, ""},
+                         {"Helpers", "HelpersStream", LongSource(), ""}},
+                        error)}));
+    Extracted x = Extract(w.bytes);
+    EXPECT_EQ(x.members["VBA/Module1.vba"], kSource1) << error;
+    EXPECT_TRUE(x.members["VBA/Helpers.vba"] == LongSource()) << error;
+    EXPECT_TRUE(HasNote(x.result, "VBA/Module1.vba: ")) << error;
+    EXPECT_TRUE(HasNote(x.result, "source found at 5")) << error;
+    EXPECT_TRUE(HasNote(x.result, "source found at 42")) << error;
+  }
+}
+
+TEST(Ole2, FindModuleSourceNeedsAContainerHeader) {
+  const std::string attribut("\0Attribut", 9);
+  std::string header = "\x01";
+  AddU16(header, 0xB000 | 100);
+  EXPECT_EQ(ole2::FindModuleSource(Bytes("xx" + header + attribut)), 2u);
+  std::string raw_header = "\x01";
+  AddU16(raw_header, 0x3FFF);  // a raw chunk: the text at once
+  EXPECT_EQ(ole2::FindModuleSource(Bytes("x" + raw_header + "Attribute")), 1u);
+  // No 0x01, a chunk signature other than 0b011, "Attribut" without the
+  // flag byte of a compressed chunk or with one in a raw chunk, a raw chunk
+  // that is not 4096 bytes: not a source.
+  std::string bad_signature = "\x01";
+  AddU16(bad_signature, 0xC000 | 100);
+  for (const std::string& s :
+       {"xxx" + attribut, bad_signature + attribut, header + attribut.substr(1),
+        header + attribut.substr(0, 8), raw_header + attribut,
+        std::string("\x01\xFE\x3F", 3) + "Attribut"}) {
+    EXPECT_FALSE(ole2::FindModuleSource(Bytes(s)).has_value());
+  }
+  // A module stream without any source: a note, nothing invented.
+  Written w = WriteCfb(
+      Storage("", {VbaStorage({{"Junk", "Junk", "", std::string(300, 'A')}})}));
+  Extracted x = Extract(w.bytes);
+  EXPECT_TRUE(HasNote(x.result, "VBA/Junk.vba: bad compressed container"));
+  EXPECT_EQ(x.members["VBA/Junk.vba"], "");
 }
 
 TEST(Ole2, DecompressRejectsBadCopies) {
