@@ -223,7 +223,10 @@ Result<LoadedDatabase> OpenDatabase(
     for (const std::string& f : *files) {
       auto h = index.Hash(f);
       if (!h.ok()) return h.status();
-      material += f + '\0' + *h + '\0';
+      // Absolute, so that `-d db` and `-d /srv/db` share one compiled file.
+      std::error_code ec;
+      const fs::path absolute = fs::absolute(f, ec).lexically_normal();
+      material += (ec ? f : absolute.string()) + '\0' + *h + '\0';
     }
     index.Save();
     key = FinishKey(material);

@@ -33,9 +33,16 @@ using vigil::Status;
 void Usage() {
   std::printf(
       "Usage: vigild [--config FILE] [--foreground] [--debug] [--version]\n"
+      "       vigild [--config FILE] --compile\n"
       "  -c, --config FILE   clamd.conf to read (default "
       "/etc/vigil/vigild.conf)\n"
       "  -F, --foreground    do not fork; log to stderr when no LogFile\n"
+      "  --compile           compile DatabaseDirectory into "
+      "VigilCacheDirectory\n"
+      "                      as the daemon would, then exit (for updaters: "
+      "a\n"
+      "                      RELOAD after it maps the result in "
+      "milliseconds)\n"
       "  -V, --version       print the version and exit\n");
 }
 
@@ -93,8 +100,9 @@ Status DropPrivileges(const std::string& user) {
 // DBDIR into the cache and exits (0: done; 1: the diagnostics are on
 // stderr). vigild runs itself so to compile: the compiler's memory
 // (hundreds of MiB for a large set) is the child's, never the daemon's.
+// `say`: print what was done on stdout (`vigild --compile`).
 int CompileOnly(const std::string& db_dir, const std::string& cache_dir,
-                const vigil::sigs::LoadOptions& load) {
+                const vigil::sigs::LoadOptions& load, bool say = false) {
   vigil::compiler::SourceOptions src;
   src.paths = {db_dir};
   src.cache_dir = cache_dir;
@@ -107,6 +115,17 @@ int CompileOnly(const std::string& db_dir, const std::string& cache_dir,
     if (diags.empty())
       std::fprintf(stderr, "%s\n", loaded.status().message().c_str());
     return 1;
+  }
+  if (say && loaded->cache_path.empty()) {
+    std::fprintf(stderr,
+                 "vigild: no writable compiled-database cache (set "
+                 "VigilCacheDirectory): nothing was stored\n");
+    return 1;
+  }
+  if (say) {
+    std::printf("%s %s: %s\n",
+                loaded->from_cache ? "Already compiled" : "Compiled",
+                db_dir.c_str(), loaded->cache_path.c_str());
   }
   return 0;
 }
@@ -169,7 +188,7 @@ int main(int argc, char** argv) {
     return CompileOnly(argv[2], argv[3], load);
   }
   std::string config_path = "/etc/vigil/vigild.conf";
-  bool foreground = false, debug = false;
+  bool foreground = false, debug = false, compile = false;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     if ((a == "-c" || a == "--config" || a == "--config-file") &&
@@ -182,6 +201,8 @@ int main(int argc, char** argv) {
       foreground = true;
     } else if (a == "--debug") {
       debug = true;
+    } else if (a == "--compile") {
+      compile = true;
     } else if (a == "-V" || a == "--version") {
       std::printf("vigild %s\n", vigil::kVersionString);
       return 0;
@@ -205,6 +226,21 @@ int main(int argc, char** argv) {
   vigil::config::Config config = std::move(cfg).value();
   foreground |= config.foreground;
   debug |= config.debug;
+  if (compile) {
+    // As the daemon compiles: same sources, options and cache key, and as
+    // its User (the cache stays the user's).
+    vigil::sigs::LoadOptions load;
+    load.official_only = config.official_database_only;
+    load.detect_pua = config.detect_pua;
+    Status s = PrepareForUser(config.user, "", config.cache_directory);
+    if (s.ok()) s = DropPrivileges(config.user);
+    if (!s.ok()) {
+      std::fprintf(stderr, "vigild: %s\n", s.message().c_str());
+      return 1;
+    }
+    return CompileOnly(config.database_directory, config.cache_directory, load,
+                       /*say=*/true);
+  }
 
   vigil::daemon::LogOptions lo;
   lo.file = config.log_file;

@@ -13,7 +13,9 @@
 
 import os
 import random
+import re
 import signal
+import subprocess
 import sys
 import threading
 import time
@@ -159,6 +161,35 @@ class ReloadTest(unittest.TestCase):
         self.assertTrue(ds.wait_for(lambda: self.switch_verdict() == p + b": OK\0", timeout=60),
                         d.log_text()[-3000:])
         self.assertTrue(d.running())
+
+    def test_compile_before_reload(self):
+        # An updater runs `vigild --compile` (same sources, options and
+        # cache as the daemon), then RELOAD maps the result: the daemon
+        # compiles nothing itself.
+        d = self.start()
+        p = self.files["switch"]
+        compiling = "Compiling the signatures"
+        self.assertEqual(d.log_text().count(compiling), 1)  # the start-up's
+        self.switch_sig(True)
+
+        def compile_now():
+            return subprocess.run([ds.VIGILD, "--config", d.conf_path, "--compile"],
+                                  capture_output=True, text=True, timeout=300)
+        r = compile_now()
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertRegex(r.stdout, r"^Compiled %s: %s/\w+\.vdb\n$" % (re.escape(d.db), re.escape(d.cache)))
+        r = compile_now()
+        self.assertEqual((r.returncode, r.stdout.split(":")[0]), (0, "Already compiled %s" % d.db))
+        self.assertEqual(d.talk(b"zRELOAD\0"), b"RELOADING\0")
+        self.assertTrue(ds.wait_for(lambda: self.switch_verdict() == self.found(p), timeout=60))
+        self.assertEqual(d.log_text().count(compiling), 1, d.log_text()[-3000:])
+        # A broken source is reported by --compile (exit 1, file:line), and
+        # the daemon's database is not touched.
+        ds.write(os.path.join(d.db, "broken.ndb"), "this is not a signature\n")
+        r = compile_now()
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("broken.ndb:1", r.stderr)
+        self.assertEqual(self.switch_verdict(), self.found(p))
 
     def test_selfcheck_picks_up_a_change(self):
         d = self.start(SelfCheck="1")

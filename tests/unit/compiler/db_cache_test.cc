@@ -24,9 +24,9 @@ class DbCacheTest : public ::testing::Test {
   void Write(const std::string& rel, const std::string& text) {
     std::ofstream(root_ / rel) << text;
   }
-  Result<LoadedDatabase> Open() {
+  Result<LoadedDatabase> Open(std::string src = "") {
     SourceOptions o;
-    o.paths = {(root_ / "src").string()};
+    o.paths = {src.empty() ? (root_ / "src").string() : src};
     o.cache_dir = (root_ / "cache").string();
     std::vector<sigs::Diagnostic> diags;
     return OpenDatabase(o, &diags);
@@ -49,6 +49,21 @@ TEST_F(DbCacheTest, SecondOpenUsesTheCache) {
   EXPECT_TRUE(second->from_cache);
   EXPECT_EQ(first->cache_path, second->cache_path);
   EXPECT_EQ(second->database->info().body_signatures, 1u);
+}
+
+TEST_F(DbCacheTest, RelativeAndAbsoluteSourcesShareOneDatabase) {
+  auto absolute = Open();
+  ASSERT_TRUE(absolute.ok()) << absolute.status().ToString();
+  const fs::path cwd = fs::current_path();
+  fs::current_path(root_);
+  auto relative = Open("src");
+  auto dotted = Open("./src/../src");
+  fs::current_path(cwd);
+  ASSERT_TRUE(relative.ok() && dotted.ok());
+  EXPECT_TRUE(relative->from_cache);
+  EXPECT_TRUE(dotted->from_cache);
+  EXPECT_EQ(relative->cache_path, absolute->cache_path);
+  EXPECT_EQ(CachedFiles(), 1u);
 }
 
 TEST_F(DbCacheTest, ChangedContentMakesANewDatabase) {
