@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "../member_collector.h"
 #include "clamav_cli.h"
 
 namespace vigil::formats {
@@ -28,29 +29,13 @@ ByteView Bytes(const std::string& s) {
   return ByteView(reinterpret_cast<const std::byte*>(s.data()), s.size());
 }
 
-struct Extracted {
-  ExtractResult result;
-  std::vector<ArchiveMember> members;       // data pointers cleared
-  std::map<std::string, std::string> data;  // by member name
-};
+using testing::CollectMembers;
+using testing::Extracted;
 
 Extracted Extract(const std::string& archive, ExtractLimits limits = {}) {
-  Extracted e;
-  e.result = ExtractArj(Bytes(archive), limits, [&](const ArchiveMember& m) {
-    e.data[m.name].assign(reinterpret_cast<const char*>(m.data.data()),
-                          m.data.size());
-    ArchiveMember copy = m;
-    copy.data = {};
-    e.members.push_back(copy);
-    return true;
+  return CollectMembers([&](const auto& on_member) {
+    return ExtractArj(Bytes(archive), limits, on_member);
   });
-  return e;
-}
-
-std::string Notes(const ExtractResult& r) {
-  std::string s;
-  for (const std::string& n : r.notes) s += n + "\n";
-  return s;
 }
 
 // Scratch files through the shared test helpers (tests/unit/filetype/
@@ -251,7 +236,7 @@ TEST_P(ArjMethodTest, EveryMemberMatchesItsFile) {
     EXPECT_LT(a.size(), 1u << 20);  // really compressed
   }
   Extracted e = Extract(a);
-  EXPECT_TRUE(e.result.notes.empty()) << Notes(e.result);
+  EXPECT_TRUE(e.result.notes.empty()) << e.Notes();
   EXPECT_EQ(e.result.members, files.size());
   EXPECT_FALSE(e.result.encrypted);
   EXPECT_FALSE(e.result.hit_size_limit);
@@ -274,7 +259,7 @@ TEST(Arj, GarbledMembersAreEncryptedWithoutData) {
   if (!HaveArj()) return;
   const std::string a = MakeArj({{"secret.txt", Text(4000)}}, "-gsecret");
   Extracted e = Extract(a);
-  ASSERT_EQ(e.members.size(), 1u) << Notes(e.result);
+  ASSERT_EQ(e.members.size(), 1u) << e.Notes();
   EXPECT_TRUE(e.members[0].encrypted);
   EXPECT_TRUE(e.result.encrypted);
   EXPECT_EQ(e.members[0].name, "secret.txt");
@@ -289,7 +274,7 @@ TEST(Arj, BombStopsAtTheSizeLimit) {
   ExtractLimits limits;
   limits.max_member_size = 1 << 20;
   Extracted e = Extract(a, limits);
-  ASSERT_EQ(e.members.size(), 1u) << Notes(e.result);
+  ASSERT_EQ(e.members.size(), 1u) << e.Notes();
   EXPECT_TRUE(e.members[0].truncated);
   EXPECT_TRUE(e.result.hit_size_limit);
   EXPECT_EQ(e.data["zeros"], std::string(1 << 20, '\0'));
@@ -324,8 +309,7 @@ TEST(Arj, CorruptHeaderCrcIsRejected) {
   EXPECT_FALSE(IsArj(Bytes(bad_main)));
   Extracted e = Extract(bad_main);
   EXPECT_EQ(e.result.members, 0u);
-  EXPECT_NE(Notes(e.result).find("header CRC"), std::string::npos)
-      << Notes(e.result);
+  EXPECT_NE(e.Notes().find("header CRC"), std::string::npos) << e.Notes();
 
   std::string bad_local = a;
   const size_t local = FirstLocalHeader(a);
@@ -333,8 +317,7 @@ TEST(Arj, CorruptHeaderCrcIsRejected) {
   EXPECT_TRUE(IsArj(Bytes(bad_local)));
   e = Extract(bad_local);
   EXPECT_EQ(e.result.members, 0u);
-  EXPECT_NE(Notes(e.result).find("header CRC"), std::string::npos)
-      << Notes(e.result);
+  EXPECT_NE(e.Notes().find("header CRC"), std::string::npos) << e.Notes();
 }
 
 TEST(Arj, AbsurdSizesAreNotedAndBounded) {
@@ -350,7 +333,7 @@ TEST(Arj, AbsurdSizesAreNotedAndBounded) {
     std::string huge_original = a;
     PatchField(huge_original, local, kOriginalSizeField, 0xFFFFFFFFu);
     Extracted e = Extract(huge_original, limits);
-    ASSERT_EQ(e.members.size(), 1u) << Notes(e.result);
+    ASSERT_EQ(e.members.size(), 1u) << e.Notes();
     EXPECT_FALSE(e.result.notes.empty());
     EXPECT_LE(e.data["a.txt"].size(), limits.max_member_size);
     EXPECT_EQ(e.data["a.txt"].substr(0, text.size()), text)
@@ -359,8 +342,8 @@ TEST(Arj, AbsurdSizesAreNotedAndBounded) {
     std::string huge_packed = a;
     PatchField(huge_packed, local, kPackedSizeField, 0xFFFFFFF0u);
     e = Extract(huge_packed, limits);
-    EXPECT_NE(Notes(e.result).find("packed data truncated"), std::string::npos)
-        << Notes(e.result);
+    EXPECT_NE(e.Notes().find("packed data truncated"), std::string::npos)
+        << e.Notes();
   }
 }
 
@@ -378,7 +361,7 @@ TEST(Arj, DamagedDataIsNotedAndPassedOn) {
     ASSERT_EQ(e.members.size(), 1u) << "method " << method;
     EXPECT_FALSE(e.result.notes.empty()) << "method " << method;
     if (method == 0) {
-      EXPECT_NE(Notes(e.result).find("CRC mismatch"), std::string::npos);
+      EXPECT_NE(e.Notes().find("CRC mismatch"), std::string::npos);
       EXPECT_EQ(e.data["a.txt"].size(), text.size());
     }
   }
@@ -417,7 +400,7 @@ TEST(Arj, LimitsOnMembers) {
   limits = {};
   limits.max_member_size = 2;
   e = Extract(a, limits);
-  ASSERT_EQ(e.members.size(), 3u) << Notes(e.result);
+  ASSERT_EQ(e.members.size(), 3u) << e.Notes();
   EXPECT_FALSE(e.members[1].truncated);  // exactly at the limit
   EXPECT_TRUE(e.members[2].truncated);
   EXPECT_EQ(e.data["c"], "33");
@@ -435,7 +418,7 @@ TEST(Arj, HandBuiltArchive) {
       Archive({StoredEntry("x\x01y\nz", "data"), dir, StoredEntry("last", "")});
   EXPECT_TRUE(IsArj(Bytes(a)));
   Extracted e = Extract(a);
-  EXPECT_TRUE(e.result.notes.empty()) << Notes(e.result);
+  EXPECT_TRUE(e.result.notes.empty()) << e.Notes();
   ASSERT_EQ(e.members.size(), 2u);
   EXPECT_EQ(e.members[0].name, "x_y_z");
   EXPECT_EQ(e.data["x_y_z"], "data");
@@ -475,8 +458,8 @@ TEST(Arj, OverSubscribedAndIncompleteTablesAreRejected) {
   over.Put(0, 32);
   Extracted e = Extract(Method1Archive(over.bytes(), 10));
   ASSERT_EQ(e.members.size(), 1u);
-  EXPECT_NE(Notes(e.result).find("bad Huffman table"), std::string::npos)
-      << Notes(e.result);
+  EXPECT_NE(e.Notes().find("bad Huffman table"), std::string::npos)
+      << e.Notes();
 
   // pt table: one symbol of length 1 (incomplete).
   BitWriter incomplete;
@@ -485,8 +468,8 @@ TEST(Arj, OverSubscribedAndIncompleteTablesAreRejected) {
   incomplete.Put(1, 3);
   incomplete.Put(0, 32);
   e = Extract(Method1Archive(incomplete.bytes(), 10));
-  EXPECT_NE(Notes(e.result).find("bad Huffman table"), std::string::npos)
-      << Notes(e.result);
+  EXPECT_NE(e.Notes().find("bad Huffman table"), std::string::npos)
+      << e.Notes();
 
   // A length of 17 and more ("111" then ten one bits).
   BitWriter too_long;
@@ -496,8 +479,8 @@ TEST(Arj, OverSubscribedAndIncompleteTablesAreRejected) {
   too_long.Put(0x3FF, 10);
   too_long.Put(0, 32);
   e = Extract(Method1Archive(too_long.bytes(), 10));
-  EXPECT_NE(Notes(e.result).find("bad Huffman table"), std::string::npos)
-      << Notes(e.result);
+  EXPECT_NE(e.Notes().find("bad Huffman table"), std::string::npos)
+      << e.Notes();
 }
 
 TEST(Arj, SingleSymbolTablesDecode) {
@@ -517,7 +500,7 @@ TEST(Arj, SingleSymbolTablesDecode) {
   e.original_size = 5;
   e.crc = Crc32("AAAAA");
   Extracted x = Extract(Archive({e}));
-  EXPECT_TRUE(x.result.notes.empty()) << Notes(x.result);
+  EXPECT_TRUE(x.result.notes.empty()) << x.Notes();
   EXPECT_EQ(x.data["a"], "AAAAA");
 }
 

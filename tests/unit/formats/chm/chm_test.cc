@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "../member_collector.h"
 #include "chm_writer.h"
 
 namespace vigil::formats {
@@ -29,31 +30,13 @@ ByteView Bytes(const std::string& s) {
   return ByteView(reinterpret_cast<const std::byte*>(s.data()), s.size());
 }
 
-struct Extracted {
-  ExtractResult result;
-  std::vector<ArchiveMember> members;       // data pointers cleared
-  std::map<std::string, std::string> data;  // by member name
-  std::vector<std::string> order;
-};
+using vigil::testing::CollectMembers;
+using vigil::testing::Extracted;
 
 Extracted Extract(const std::string& chm, ExtractLimits limits = {}) {
-  Extracted e;
-  e.result = ExtractChm(Bytes(chm), limits, [&](const ArchiveMember& m) {
-    e.data[m.name].assign(reinterpret_cast<const char*>(m.data.data()),
-                          m.data.size());
-    e.order.push_back(m.name);
-    ArchiveMember copy = m;
-    copy.data = {};
-    e.members.push_back(copy);
-    return true;
+  return CollectMembers([&](const auto& on_member) {
+    return ExtractChm(Bytes(chm), limits, on_member);
   });
-  return e;
-}
-
-std::string Notes(const ExtractResult& r) {
-  std::string s;
-  for (const std::string& n : r.notes) s += n + "\n";
-  return s;
 }
 
 const ArchiveMember* Find(const Extracted& e, const std::string& name) {
@@ -114,7 +97,7 @@ TEST(Chm, FilesOfBothSectionsComeOutExactly) {
     ChmOptions o;
     o.verbatim = verbatim;
     const Extracted e = Extract(WriteChm(BothSections(), o).bytes);
-    EXPECT_TRUE(e.result.notes.empty()) << Notes(e.result);
+    EXPECT_TRUE(e.result.notes.empty()) << e.Notes();
     EXPECT_EQ(e.result.members, 6u);
     for (const ChmInput& f : BothSections()) {
       ASSERT_TRUE(e.data.count(f.name)) << f.name;
@@ -127,7 +110,7 @@ TEST(Chm, FilesOfBothSectionsComeOutExactly) {
     const std::vector<std::string> order = {"/#SYSTEM",   "/index.htm",
                                             "/prog.exe",  "/$FIftiMain",
                                             "/empty.txt", "/pics/a.gif"};
-    EXPECT_EQ(e.order, order);
+    EXPECT_EQ(e.Names(), order);
   }
 }
 
@@ -137,7 +120,7 @@ TEST(Chm, OtherSystemFilesAreMembers) {
   std::vector<ChmInput> files = {{"/a.htm", 0, hidden}};
   o.extra_entries = {{"::Hidden/Thing", 0, 0, hidden.size()}};
   const Extracted e = Extract(WriteChm(files, o).bytes);
-  ASSERT_TRUE(e.data.count("::Hidden/Thing")) << Notes(e.result);
+  ASSERT_TRUE(e.data.count("::Hidden/Thing")) << e.Notes();
   EXPECT_EQ(e.data.at("::Hidden/Thing"), hidden);
   EXPECT_EQ(e.result.members, 2u);
 }
@@ -153,7 +136,7 @@ TEST(Chm, ManyFilesOverSeveralChunksAndIntervals) {
   const ChmImage image = WriteChm(files, o);
   ASSERT_GT(image.sec0_offset - image.dir_offset, 4096u * 2);  // 3+ chunks
   const Extracted e = Extract(image.bytes);
-  EXPECT_TRUE(e.result.notes.empty()) << Notes(e.result);
+  EXPECT_TRUE(e.result.notes.empty()) << e.Notes();
   ASSERT_EQ(e.result.members, files.size());
   for (const ChmInput& f : files) EXPECT_EQ(e.data.at(f.name), f.data);
 }
@@ -165,7 +148,7 @@ TEST(Chm, OverlappingFilesRestartFromTheResetTable) {
   ChmOptions o;
   o.extra_entries = {{"/again", 1, 70000, 5000}, {"/start", 1, 10, 100}};
   const Extracted e = Extract(WriteChm({{"/big", 1, big}}, o).bytes);
-  EXPECT_TRUE(e.result.notes.empty()) << Notes(e.result);
+  EXPECT_TRUE(e.result.notes.empty()) << e.Notes();
   EXPECT_EQ(e.data.at("/big"), big);
   EXPECT_EQ(e.data.at("/again"), big.substr(70000, 5000));
   EXPECT_EQ(e.data.at("/start"), big.substr(10, 100));
@@ -201,7 +184,7 @@ TEST(Chm, MemberLimit) {
   EXPECT_EQ(e.result.members, 2u);
   EXPECT_EQ(e.members.size(), 2u);
   EXPECT_TRUE(e.result.hit_member_limit);
-  EXPECT_NE(Notes(e.result).find("member limit"), std::string::npos);
+  EXPECT_NE(e.Notes().find("member limit"), std::string::npos);
 }
 
 TEST(Chm, StopsWhenTheCallbackSaysSo) {
@@ -229,8 +212,7 @@ TEST(Chm, WorkBudgetBoundsTheDecoding) {
   ASSERT_NE(Find(e, "/tail"), nullptr);
   EXPECT_TRUE(Find(e, "/tail")->truncated);
   EXPECT_TRUE(e.data.at("/tail").empty());
-  EXPECT_NE(Notes(e.result).find("LZX work budget"), std::string::npos)
-      << Notes(e.result);
+  EXPECT_NE(e.Notes().find("LZX work budget"), std::string::npos) << e.Notes();
 }
 
 TEST(Chm, NotAChm) {
@@ -247,8 +229,7 @@ TEST(Chm, BadDirectory) {
     Patch32(bad, 0x78 + 0x10, 3);
     const Extracted e = Extract(bad);
     EXPECT_EQ(e.result.members, 0u);
-    EXPECT_NE(Notes(e.result).find("unreadable"), std::string::npos)
-        << Notes(e.result);
+    EXPECT_NE(e.Notes().find("unreadable"), std::string::npos) << e.Notes();
   }
   {
     // An entry count past the chunk's entries: what was read comes out,
@@ -257,8 +238,7 @@ TEST(Chm, BadDirectory) {
     Patch16(bad, image.dir_offset + 4096 - 2, 0x4000);
     const Extracted e = Extract(bad);
     EXPECT_EQ(e.result.members, 6u);
-    EXPECT_NE(Notes(e.result).find("corrupt"), std::string::npos)
-        << Notes(e.result);
+    EXPECT_NE(e.Notes().find("corrupt"), std::string::npos) << e.Notes();
   }
   {
     // No PMGL signature: no files.
@@ -280,19 +260,18 @@ TEST(Chm, TruncatedFile) {
     // content is gone too.
     const std::string cut = image.bytes.substr(0, image.At("/a.htm") + 1000);
     const Extracted e = Extract(cut);
-    ASSERT_TRUE(e.data.count("/a.htm")) << Notes(e.result);
+    ASSERT_TRUE(e.data.count("/a.htm")) << e.Notes();
     EXPECT_EQ(e.data.at("/a.htm").size(), 1000u);
-    EXPECT_NE(Notes(e.result).find("past the end of the file"),
-              std::string::npos);
+    EXPECT_NE(e.Notes().find("past the end of the file"), std::string::npos);
     EXPECT_FALSE(e.data.count("/prog"));
     // Cut inside the LZX content: the ControlData and reset table after it
     // are gone, so section 1 is unreadable.
     const std::string cut2 =
         image.bytes.substr(0, image.At(testing::kChmContent) + 5000);
     const Extracted e2 = Extract(cut2);
-    EXPECT_NE(Notes(e2.result).find("compressed section unreadable"),
+    EXPECT_NE(e2.Notes().find("compressed section unreadable"),
               std::string::npos)
-        << Notes(e2.result);
+        << e2.Notes();
   }
 }
 
@@ -307,8 +286,7 @@ TEST(Chm, DamagedLzxData) {
   const Extracted e = Extract(bad);
   ASSERT_TRUE(e.data.count("/prog"));
   EXPECT_LT(e.data.at("/prog").size(), prog.size());
-  EXPECT_NE(Notes(e.result).find("LZX data damaged"), std::string::npos)
-      << Notes(e.result);
+  EXPECT_NE(e.Notes().find("LZX data damaged"), std::string::npos) << e.Notes();
 }
 
 TEST(Chm, AbsurdLengths) {
@@ -325,7 +303,7 @@ TEST(Chm, AbsurdLengths) {
   const auto start = std::chrono::steady_clock::now();
   const Extracted e = Extract(image.bytes);
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));
-  const std::string notes = Notes(e.result);
+  const std::string notes = e.Notes();
   EXPECT_EQ(e.data.at("/prog"), prog);
   EXPECT_FALSE(e.data.count("/s0-far"));
   EXPECT_NE(notes.find("'/s0-far': data lies outside the file"),
@@ -354,7 +332,7 @@ TEST(Chm, SectionLengthsBoundWhatIsDecoded) {
   ASSERT_NE(Find(e, "/far"), nullptr);
   EXPECT_TRUE(Find(e, "/far")->truncated);
   EXPECT_TRUE(e.data.at("/far").empty());
-  EXPECT_NE(Notes(e.result).find("beyond 1 GiB"), std::string::npos);
+  EXPECT_NE(e.Notes().find("beyond 1 GiB"), std::string::npos);
 }
 
 TEST(Chm, BadControlDataOrResetTable) {
@@ -395,11 +373,10 @@ TEST(Chm, BadControlDataOrResetTable) {
     const Extracted e = Extract(bad);
     EXPECT_EQ(e.data.at("/a"), "a");
     if (c.note == nullptr) {
-      EXPECT_EQ(e.data.at("/prog"), prog) << Notes(e.result);
+      EXPECT_EQ(e.data.at("/prog"), prog) << e.Notes();
     } else {
       EXPECT_FALSE(e.data.count("/prog"));
-      EXPECT_NE(Notes(e.result).find(c.note), std::string::npos)
-          << Notes(e.result);
+      EXPECT_NE(e.Notes().find(c.note), std::string::npos) << e.Notes();
     }
   }
 }
@@ -413,7 +390,7 @@ TEST(Chm, MissingSystemFiles) {
     ChmOptions o;
     o.omit = {testing::kChmResetTable};
     const Extracted e = Extract(WriteChm(files, o).bytes);
-    EXPECT_EQ(e.data.at("/prog"), prog) << Notes(e.result);
+    EXPECT_EQ(e.data.at("/prog"), prog) << e.Notes();
     EXPECT_EQ(e.data.at("/late"), "late file");
   }
   {
@@ -421,21 +398,21 @@ TEST(Chm, MissingSystemFiles) {
     ChmOptions o;
     o.omit = {testing::kChmSpanInfo};
     const Extracted e = Extract(WriteChm(files, o).bytes);
-    EXPECT_EQ(e.data.at("/late"), "late file") << Notes(e.result);
+    EXPECT_EQ(e.data.at("/late"), "late file") << e.Notes();
   }
   for (const char* name : {testing::kChmContent, testing::kChmControl}) {
     ChmOptions o;
     o.omit = {name};
     const Extracted e = Extract(WriteChm(files, o).bytes);
     EXPECT_EQ(e.result.members, 0u);
-    EXPECT_NE(Notes(e.result).find("compressed section unreadable"),
+    EXPECT_NE(e.Notes().find("compressed section unreadable"),
               std::string::npos);
   }
   {
     ChmOptions o;
     o.omit = {testing::kChmResetTable, testing::kChmSpanInfo};
     const Extracted e = Extract(WriteChm(files, o).bytes);
-    EXPECT_NE(Notes(e.result).find("no usable reset table or SpanInfo"),
+    EXPECT_NE(e.Notes().find("no usable reset table or SpanInfo"),
               std::string::npos);
   }
 }
@@ -448,7 +425,7 @@ TEST(Chm, HugeResetTableIsLeftToSpanInfo) {
   o.reset_table_padding = 1000000;
   o.extra_entries = {{"/again", 1, 70000, 1000}};
   const Extracted e = Extract(WriteChm({{"/prog", 1, prog}}, o).bytes);
-  EXPECT_TRUE(e.result.notes.empty()) << Notes(e.result);
+  EXPECT_TRUE(e.result.notes.empty()) << e.Notes();
   EXPECT_EQ(e.data.at("/prog"), prog);
   EXPECT_EQ(e.data.at("/again"), prog.substr(70000, 1000));
 }
@@ -460,14 +437,14 @@ TEST(Chm, DirectoryOfMillionsOfEntries) {
   o.filler_entries = 1600000;
   const Extracted e = Extract(WriteChm({{"/a", 0, "a"}}, o).bytes);
   EXPECT_EQ(e.result.members, 0u);
-  EXPECT_NE(Notes(e.result).find("libmspack error 6"), std::string::npos)
-      << Notes(e.result);
+  EXPECT_NE(e.Notes().find("libmspack error 6"), std::string::npos)
+      << e.Notes();
   // 100,000 of them are fine.
   o.filler_entries = 100000;
   ExtractLimits limits;
   limits.max_members = 1u << 30;
   const Extracted fine = Extract(WriteChm({{"/a", 0, "a"}}, o).bytes, limits);
-  EXPECT_EQ(fine.result.members, 100001u) << Notes(fine.result);
+  EXPECT_EQ(fine.result.members, 100001u) << fine.Notes();
 }
 
 TEST(Chm, ResetTableWithoutTheEntryAndNoSpanInfo) {
@@ -483,9 +460,8 @@ TEST(Chm, ResetTableWithoutTheEntryAndNoSpanInfo) {
   const Extracted e = Extract(image.bytes);
   EXPECT_EQ(e.data.at("/big"), big);
   EXPECT_TRUE(e.data.at("/late").empty());
-  EXPECT_NE(Notes(e.result).find("'/late': LZX data damaged"),
-            std::string::npos)
-      << Notes(e.result);
+  EXPECT_NE(e.Notes().find("'/late': LZX data damaged"), std::string::npos)
+      << e.Notes();
 }
 
 TEST(Chm, NeverSearchesACyclicDirectory) {
@@ -503,7 +479,7 @@ TEST(Chm, NeverSearchesACyclicDirectory) {
   ASSERT_GE(image.sec0_offset - image.dir_offset, 2u * 4096);
   Patch32(image.bytes, image.dir_offset + 4096 + 0x10, 0);  // 1 -> 0
   const Extracted e = Extract(image.bytes);
-  ASSERT_EQ(e.result.members, files.size()) << Notes(e.result);
+  ASSERT_EQ(e.result.members, files.size()) << e.Notes();
   for (const ChmInput& f : files) EXPECT_EQ(e.data.at(f.name), f.data);
 }
 

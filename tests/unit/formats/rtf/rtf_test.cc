@@ -13,6 +13,8 @@
 #include <string>
 #include <vector>
 
+#include "../member_collector.h"
+
 namespace vigil::formats {
 namespace {
 
@@ -27,28 +29,13 @@ ByteView Bytes(const char* s) {
   return ByteView(reinterpret_cast<const std::byte*>(s), std::strlen(s));
 }
 
-struct Extracted {
-  ExtractResult result;
-  std::vector<ArchiveMember> members;  // data pointers cleared
-  std::vector<std::string> data;       // in order
-  std::string Notes() const {
-    std::string s;
-    for (const std::string& n : result.notes) s += n + "\n";
-    return s;
-  }
-};
+using vigil::testing::CollectMembers;
+using vigil::testing::Extracted;
 
 Extracted Extract(const std::string& doc, ExtractLimits limits = {}) {
-  Extracted e;
-  e.result = ExtractRtf(Bytes(doc), limits, [&](const ArchiveMember& m) {
-    e.data.emplace_back(reinterpret_cast<const char*>(m.data.data()),
-                        m.data.size());
-    ArchiveMember copy = m;
-    copy.data = {};
-    e.members.push_back(copy);
-    return true;
+  return CollectMembers([&](const auto& on_member) {
+    return ExtractRtf(Bytes(doc), limits, on_member);
   });
-  return e;
 }
 
 std::string U32(uint32_t v) {
@@ -112,13 +99,13 @@ TEST(Rtf, RawObjectDataWithWhitespaceAndJunk) {
   auto e = Extract(Document(hex));
   ASSERT_EQ(e.members.size(), 1u) << e.Notes();
   EXPECT_EQ(e.members[0].name, "objdata0");
-  EXPECT_EQ(e.data[0], kPayload);
+  EXPECT_EQ(e.contents[0], kPayload);
 }
 
 TEST(Rtf, OddDigitCountDropsTheLastNibble) {
   auto e = Extract(Document(Hex("ABC") + "4"));
   ASSERT_EQ(e.members.size(), 1u);
-  EXPECT_EQ(e.data[0], "ABC");
+  EXPECT_EQ(e.contents[0], "ABC");
   e = Extract(Document("4"));
   EXPECT_TRUE(e.members.empty());
 }
@@ -128,7 +115,7 @@ TEST(Rtf, UpperCaseHexAndControlWordsInside) {
   auto e = Extract(Document("4D5A\\par 9000\\foo12 7A\\'41\n"));
   ASSERT_EQ(e.members.size(), 1u);
   // \'41's digits count as two more hex digits, as ClamAV reads them.
-  EXPECT_EQ(e.data[0], std::string("MZ\x90\x00zA", 6));
+  EXPECT_EQ(e.contents[0], std::string("MZ\x90\x00zA", 6));
 }
 
 TEST(Rtf, BinRunsAreRawData) {
@@ -137,15 +124,15 @@ TEST(Rtf, BinRunsAreRawData) {
       "4142"s);
   auto e = Extract(doc);
   ASSERT_EQ(e.members.size(), 1u) << e.Notes();
-  EXPECT_EQ(e.data[0], std::string("MZ{}\\\x00\xff"
-                                   "AB",
-                                   9));
+  EXPECT_EQ(e.contents[0], std::string("MZ{}\\\x00\xff"
+                                       "AB",
+                                       9));
 }
 
 TEST(Rtf, BinDropsAPendingNibble) {
   auto e = Extract(Document("4d5\\bin1 Z41"));
   ASSERT_EQ(e.members.size(), 1u);
-  EXPECT_EQ(e.data[0], "MZA");
+  EXPECT_EQ(e.contents[0], "MZA");
 }
 
 TEST(Rtf, BinOutsideObjectsIsSkippedWithItsBraces) {
@@ -154,7 +141,7 @@ TEST(Rtf, BinOutsideObjectsIsSkippedWithItsBraces) {
       "{\\rtf1{\\pict\\bin2 }{}{\\object{\\*\\objdata 4142}}}";
   auto e = Extract(doc);
   ASSERT_EQ(e.members.size(), 1u) << e.Notes();
-  EXPECT_EQ(e.data[0], "AB");
+  EXPECT_EQ(e.contents[0], "AB");
 }
 
 TEST(Rtf, NestedGroupsInsideObjectData) {
@@ -162,7 +149,7 @@ TEST(Rtf, NestedGroupsInsideObjectData) {
   // ({\*\word ...}) inside it does not.
   auto e = Extract(Document("4142{4344}{\\*\\junk 9999}{\\*\\x{4545}}4647"));
   ASSERT_EQ(e.members.size(), 1u);
-  EXPECT_EQ(e.data[0], "ABCDFG");
+  EXPECT_EQ(e.contents[0], "ABCDFG");
 }
 
 TEST(Rtf, ObjDataOutsideAnObjectIsIgnored) {
@@ -172,14 +159,14 @@ TEST(Rtf, ObjDataOutsideAnObjectIsIgnored) {
   // \object in an outer group counts for nested groups.
   e = Extract("{\\rtf1{\\object{{{\\*\\objdata 4445}}}}}");
   ASSERT_EQ(e.members.size(), 1u);
-  EXPECT_EQ(e.data[0], "DE");
+  EXPECT_EQ(e.contents[0], "DE");
 }
 
 TEST(Rtf, ObjDataWithoutItsOwnGroup) {
   // \objdata straight in the \object group: it ends with that group.
   auto e = Extract("{\\rtf1{\\object\\objemb\\objdata 41 42}43}");
   ASSERT_EQ(e.members.size(), 1u);
-  EXPECT_EQ(e.data[0], "AB");
+  EXPECT_EQ(e.contents[0], "AB");
 }
 
 TEST(Rtf, OlePackageGivesTheFile) {
@@ -189,7 +176,7 @@ TEST(Rtf, OlePackageGivesTheFile) {
   ASSERT_EQ(e.members.size(), 1u) << e.Notes();
   EXPECT_EQ(e.members[0].name, "setup.exe");
   EXPECT_EQ(e.members[0].declared_size, kPayload.size());
-  EXPECT_EQ(e.data[0], kPayload);
+  EXPECT_EQ(e.contents[0], kPayload);
   EXPECT_TRUE(e.result.notes.empty()) << e.Notes();
 }
 
@@ -208,7 +195,7 @@ TEST(Rtf, MalformedPackageGivesTheNativeData) {
   auto e = Extract(Document(Hex(Ole1("Package", native))));
   ASSERT_EQ(e.members.size(), 1u);
   EXPECT_EQ(e.members[0].name, "objdata0");
-  EXPECT_EQ(e.data[0], native);
+  EXPECT_EQ(e.contents[0], native);
   EXPECT_NE(e.Notes().find("malformed Package"), std::string::npos);
 }
 
@@ -219,7 +206,7 @@ TEST(Rtf, OtherClassesGiveTheirNativeData) {
       Extract(Document(Hex(Ole1("Word.Document.8", cfb) + "presentation")));
   ASSERT_EQ(e.members.size(), 1u);
   EXPECT_EQ(e.members[0].name, "objdata0");
-  EXPECT_EQ(e.data[0], cfb);
+  EXPECT_EQ(e.contents[0], cfb);
   EXPECT_EQ(e.members[0].declared_size, cfb.size());
 }
 
@@ -230,13 +217,13 @@ TEST(Rtf, ExactPackageDataUnderAnotherClass) {
   auto e = Extract(Document(Hex(Ole1("Foo.Bar", native))));
   ASSERT_EQ(e.members.size(), 1u);
   EXPECT_EQ(e.members[0].name, "p.exe");
-  EXPECT_EQ(e.data[0], kPayload);
+  EXPECT_EQ(e.contents[0], kPayload);
   std::string loose = native;
   loose[0] = 9;
   e = Extract(Document(Hex(Ole1("Foo.Bar", loose))));
   ASSERT_EQ(e.members.size(), 1u);
   EXPECT_EQ(e.members[0].name, "objdata0");
-  EXPECT_EQ(e.data[0], loose);
+  EXPECT_EQ(e.contents[0], loose);
   EXPECT_TRUE(e.result.notes.empty()) << e.Notes();
 }
 
@@ -258,7 +245,7 @@ TEST(Rtf, TruncatedObjDataGivesWhatIsThere) {
   auto e = Extract(cut);
   ASSERT_EQ(e.members.size(), 1u) << e.Notes();
   EXPECT_EQ(e.members[0].name, "a.exe");
-  EXPECT_EQ(e.data[0], kPayload.substr(0, kPayload.size() - 5));
+  EXPECT_EQ(e.contents[0], kPayload.substr(0, kPayload.size() - 5));
   EXPECT_NE(e.Notes().find("not closed"), std::string::npos) << e.Notes();
   EXPECT_NE(e.Notes().find("present"), std::string::npos) << e.Notes();
   // Every cut: no crash, at most one member.
@@ -274,7 +261,7 @@ TEST(Rtf, AbsurdOle1SizesAreClampedOrRejected) {
                        U32(0) + U32(0) + U32(0xFFFFFFFFu) + "abc";
   auto e = Extract(Document(Hex(header)));
   ASSERT_EQ(e.members.size(), 1u);
-  EXPECT_EQ(e.data[0], "abc");
+  EXPECT_EQ(e.contents[0], "abc");
   EXPECT_EQ(e.members[0].declared_size, 0xFFFFFFFFu);
   EXPECT_NE(e.Notes().find("declares 4294967295 bytes, 3 present"),
             std::string::npos);
@@ -282,14 +269,14 @@ TEST(Rtf, AbsurdOle1SizesAreClampedOrRejected) {
   std::string bogus = U32(0x501) + U32(2) + U32(0xFFFFFFFFu) + "Package";
   e = Extract(Document(Hex(bogus)));
   ASSERT_EQ(e.members.size(), 1u);
-  EXPECT_EQ(e.data[0], bogus);
+  EXPECT_EQ(e.contents[0], bogus);
   // A Package whose file claims 4 GiB.
   std::string native = PackageData("big.exe", "big.exe", "xyz");
   native.replace(native.size() - 7, 4, U32(0xFFFFFFF0u));
   e = Extract(Document(Hex(Ole1("Package", native))));
   ASSERT_EQ(e.members.size(), 1u);
   EXPECT_EQ(e.members[0].name, "big.exe");
-  EXPECT_EQ(e.data[0], "xyz");
+  EXPECT_EQ(e.contents[0], "xyz");
   EXPECT_FALSE(e.members[0].truncated);
 }
 
@@ -302,7 +289,7 @@ TEST(Rtf, MemberSizeLimit) {
   ASSERT_EQ(e.members.size(), 1u);
   EXPECT_TRUE(e.members[0].truncated);
   EXPECT_TRUE(e.result.hit_size_limit);
-  EXPECT_EQ(e.data[0], big.substr(0, 1000));
+  EXPECT_EQ(e.contents[0], big.substr(0, 1000));
 }
 
 TEST(Rtf, HugeObjDataIsCappedWhileDecoding) {
@@ -313,7 +300,7 @@ TEST(Rtf, HugeObjDataIsCappedWhileDecoding) {
   auto e = Extract(Document(std::string(8u << 20, 'a')), limits);
   ASSERT_EQ(e.members.size(), 1u);
   EXPECT_TRUE(e.members[0].truncated);
-  EXPECT_EQ(e.data[0].size(), 1024u);
+  EXPECT_EQ(e.contents[0].size(), 1024u);
 }
 
 TEST(Rtf, ManyObjectsInOrder) {
@@ -327,10 +314,10 @@ TEST(Rtf, ManyObjectsInOrder) {
   ASSERT_EQ(e.members.size(), 7u) << e.Notes();
   for (int i = 0; i < 5; ++i) {
     EXPECT_EQ(e.members[i].name, "objdata" + std::to_string(i));
-    EXPECT_EQ(e.data[i], "obj" + std::to_string(i));
+    EXPECT_EQ(e.contents[i], "obj" + std::to_string(i));
   }
-  EXPECT_EQ(e.data[5], "A");
-  EXPECT_EQ(e.data[6], "B");
+  EXPECT_EQ(e.contents[5], "A");
+  EXPECT_EQ(e.contents[6], "B");
 }
 
 TEST(Rtf, ObjectFloodStopsAtMaxMembers) {
@@ -364,7 +351,7 @@ TEST(Rtf, DeepNestingBombIsCheap) {
   auto e = Extract(doc);
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(20));
   ASSERT_EQ(e.members.size(), 1u) << e.Notes();
-  EXPECT_EQ(e.data[0], "AB");
+  EXPECT_EQ(e.contents[0], "AB");
   EXPECT_TRUE(e.result.notes.empty()) << e.Notes();
 }
 
@@ -380,7 +367,7 @@ TEST(Rtf, DistinctNestedStatesAreCapped) {
   EXPECT_NE(e.Notes().find("nested too deeply"), std::string::npos)
       << e.Notes();
   ASSERT_FALSE(e.members.empty());
-  EXPECT_EQ(e.data.back(), "ZZ");  // after the bomb, parsing is in step
+  EXPECT_EQ(e.contents.back(), "ZZ");  // after the bomb, parsing is in step
 }
 
 TEST(Rtf, UnbalancedBracesAreNoted) {
