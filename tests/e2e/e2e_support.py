@@ -10,6 +10,7 @@ passes it), else $VIGIL_BIN, else build*/bin/vigil next to the sources.
 
 import hashlib
 import io
+import json
 import os
 import re
 import shutil
@@ -183,6 +184,15 @@ def write(path, data, mode=None):
         os.chmod(path, mode)
     return path
 
+
+
+def one_file_event(r):
+    """The only "file" event of `vigil scan --json` output `r` (a run()
+    result); fails when there is not exactly one."""
+    files = [e for e in map(json.loads, r.out.splitlines()) if e["event"] == "file"]
+    if len(files) != 1:
+        raise AssertionError("expected one file event, got %d: %r" % (len(files), r))
+    return files[0]
 
 
 def zip_bytes(members):

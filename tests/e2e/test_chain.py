@@ -124,10 +124,7 @@ class Chain(unittest.TestCase):
     def test_json_layer_path(self):
         r = self.ws.vigil("--json", "-d", self.db, "mail.eml")
         self.assertEqual(r.rc, 1, r)
-        events = [json.loads(line) for line in r.out.splitlines()]
-        files = [e for e in events if e["event"] == "file"]
-        self.assertEqual(len(files), 1, r)
-        event = files[0]
+        event = e2e.one_file_event(r)
         self.assertEqual(event["result"], "infected", event)
         self.assertEqual(event["notes"], [], event)
         self.assertEqual(len(event["detections"]), 1, event)

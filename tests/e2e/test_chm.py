@@ -11,7 +11,6 @@ libchm-bin, an implementation independent of libmspack, which both vigil
 and ClamAV use) must read the program back out of each of them.
 """
 
-import json
 import os
 import subprocess
 import unittest
@@ -71,10 +70,7 @@ class Chm(unittest.TestCase):
 
     def vigil_event(self, path, *args):
         r = self.ws.vigil("-z", "--json", "-d", self.db, *args, path)
-        events = [json.loads(line) for line in r.out.splitlines()]
-        files = [e for e in events if e["event"] == "file"]
-        self.assertEqual(len(files), 1, r)
-        return r, files[0]
+        return r, e2e.one_file_event(r)
 
     def test_fixtures_are_read_by_chmlib(self):
         # An independent reader gets the program back out of each CHM.

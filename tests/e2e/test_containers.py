@@ -9,7 +9,6 @@ gcab; the test command installs them). A tool that is missing fails the
 test with the package to install.
 """
 
-import json
 import os
 import shutil
 import subprocess
@@ -255,12 +254,7 @@ class Containers(unittest.TestCase):
         return header + struct.pack("<128I", *fat) + b"".join(entries) + data
 
     def vigil_json(self, path):
-        r = self.ws.vigil("-z", "--json", "-d", self.db, path)
-        self.assertEqual(r.rc, 1, r)
-        events = [json.loads(line) for line in r.out.splitlines()]
-        files = [e for e in events if e["event"] == "file"]
-        self.assertEqual(len(files), 1, r)
-        return files[0]
+        return self.vigil_json_rc(path, 1)
 
     def test_found_by_hash_and_body_in_every_format(self):
         for name, (path, _, layers) in sorted(self.fixtures.items()):
@@ -366,7 +360,7 @@ class Containers(unittest.TestCase):
     def vigil_json_rc(self, path, rc):
         r = self.ws.vigil("-z", "--json", "-d", self.db, path)
         self.assertEqual(r.rc, rc, r)
-        return [json.loads(l) for l in r.out.splitlines() if '"event":"file"' in l][0]
+        return e2e.one_file_event(r)
 
     def test_encrypted_pdf(self):
         plain, _, _ = self.fixtures["stream.pdf"]
@@ -393,7 +387,7 @@ class Containers(unittest.TestCase):
         e2e.write(cut, data[: len(data) // 2])
         r = self.ws.vigil("--json", "-d", self.db, cut)
         self.assertIn(r.rc, (0, 1), r)
-        event = [json.loads(l) for l in r.out.splitlines() if '"file"' in l][0]
+        event = e2e.one_file_event(r)
         self.assertIn(event["result"], ("clean", "infected"), event)
 
 

@@ -18,7 +18,6 @@ where it has unrar support.
 """
 
 import io
-import json
 import os
 import random
 import subprocess
@@ -121,10 +120,7 @@ class Rar(unittest.TestCase):
 
     def vigil_json(self, path, *flags):
         r = self.ws.vigil("--json", "-d", self.db, *(list(flags) + [path]))
-        events = [json.loads(line) for line in r.out.splitlines()]
-        files = [e for e in events if e["event"] == "file"]
-        self.assertEqual(len(files), 1, r)
-        return r, files[0]
+        return r, e2e.one_file_event(r)
 
     def test_writer_output_is_read_by_7z(self):
         # 7z's RAR reader checks the header and data CRCs of stored members.

@@ -19,7 +19,6 @@ cut up as header fields and the program never comes out; on (e): it has no
 \\objdata only when a space follows. docs/rtf.md has the details.
 """
 
-import json
 import os
 import struct
 import unittest
@@ -122,10 +121,7 @@ class Rtf(unittest.TestCase):
     def vigil_json(self, path):
         r = self.ws.vigil("-z", "--json", "-d", self.db, path)
         self.assertEqual(r.rc, 1, r)
-        events = [json.loads(line) for line in r.out.splitlines()]
-        files = [e for e in events if e["event"] == "file"]
-        self.assertEqual(len(files), 1, r)
-        return files[0]
+        return e2e.one_file_event(r)
 
     def test_found_by_hash_and_body_with_layers(self):
         for name, (path, layers) in sorted(self.fixtures.items()):
@@ -154,7 +150,7 @@ class Rtf(unittest.TestCase):
                 e2e.write(part, data[:cut])
                 r = self.ws.vigil("--json", "-d", self.db, part)
                 self.assertIn(r.rc, (0, 1), r)
-                event = [json.loads(l) for l in r.out.splitlines() if '"event":"file"' in l][0]
+                event = e2e.one_file_event(r)
                 self.assertIn(event["result"], ("clean", "infected"), event)
         # A nesting bomb: ends quickly, the file is clean.
         bomb = self.ws.path("bomb.rtf")
