@@ -6,6 +6,8 @@
 #include <cstdint>
 #include <string>
 
+#include "ole1_builders.h"
+
 namespace vigil::formats::rtf {
 namespace {
 
@@ -17,36 +19,15 @@ std::string Str(ByteView b) {
   return std::string(reinterpret_cast<const char*>(b.data()), b.size());
 }
 
-std::string U32(uint32_t v) {
-  std::string s;
-  for (int i = 0; i < 4; ++i)
-    s.push_back(static_cast<char>((v >> (8 * i)) & 0xFF));
-  return s;
-}
-
-std::string Prefixed(const std::string& s) {
-  return U32(static_cast<uint32_t>(s.size() + 1)) + s + '\0';
-}
-
-std::string Header(uint32_t format, const std::string& cls) {
-  return U32(0x501) + U32(format) + Prefixed(cls);
-}
-
-std::string Embedded(const std::string& cls, const std::string& native,
-                     uint32_t declared) {
-  return Header(2, cls) + U32(0) + U32(0) + U32(declared) + native;
-}
-
-std::string PackageData(const std::string& label, const std::string& path,
-                        const std::string& temp, const std::string& data) {
-  return std::string("\x02\x00", 2) + label + '\0' + path + '\0' +
-         std::string("\x00\x00\x03\x00", 4) + Prefixed(temp) +
-         U32(static_cast<uint32_t>(data.size())) + data;
-}
+using vigil::testing::Ole1Embedded;
+using vigil::testing::Ole1Header;
+using vigil::testing::PackageData;
+using vigil::testing::Prefixed;
+using vigil::testing::U32;
 
 TEST(Ole1Object, Embedded) {
   const std::string bytes =
-      Embedded("Word.Document.8", "NATIVE", 6) + "presentation";
+      Ole1Embedded("Word.Document.8", "NATIVE", 6) + "presentation";
   auto o = ParseOle1Object(Bytes(bytes));
   ASSERT_TRUE(o);
   EXPECT_EQ(o->format_id, kOle1Embedded);
@@ -56,7 +37,7 @@ TEST(Ole1Object, Embedded) {
 }
 
 TEST(Ole1Object, NativeSizePastTheEndGivesWhatIsThere) {
-  const std::string bytes = Embedded("Package", "abc", 0xFFFFFFF0u);
+  const std::string bytes = Ole1Embedded("Package", "abc", 0xFFFFFFF0u);
   auto o = ParseOle1Object(Bytes(bytes));
   ASSERT_TRUE(o);
   EXPECT_EQ(Str(o->native), "abc");
@@ -64,7 +45,7 @@ TEST(Ole1Object, NativeSizePastTheEndGivesWhatIsThere) {
 }
 
 TEST(Ole1Object, TopicAndItemAreSkipped) {
-  const std::string bytes = Header(2, "Paint.Picture") + Prefixed("topic") +
+  const std::string bytes = Ole1Header(2, "Paint.Picture") + Prefixed("topic") +
                             Prefixed("item") + U32(2) + "xy";
   auto o = ParseOle1Object(Bytes(bytes));
   ASSERT_TRUE(o);
@@ -73,11 +54,12 @@ TEST(Ole1Object, TopicAndItemAreSkipped) {
 
 TEST(Ole1Object, LinkedAndPresentationHaveNoNativeData) {
   auto linked =
-      ParseOle1Object(Bytes(Header(1, "Excel.Sheet.8") + U32(0) + U32(0)));
+      ParseOle1Object(Bytes(Ole1Header(1, "Excel.Sheet.8") + U32(0) + U32(0)));
   ASSERT_TRUE(linked);
   EXPECT_EQ(linked->format_id, kOle1Linked);
   EXPECT_TRUE(linked->native.empty());
-  auto picture = ParseOle1Object(Bytes(Header(5, "METAFILEPICT") + U32(100)));
+  auto picture =
+      ParseOle1Object(Bytes(Ole1Header(5, "METAFILEPICT") + U32(100)));
   ASSERT_TRUE(picture);
   EXPECT_EQ(picture->format_id, kOle1Presentation);
 }
@@ -87,20 +69,21 @@ TEST(Ole1Object, ImplausibleHeadersAreNotObjects) {
   EXPECT_FALSE(ParseOle1Object(Bytes(U32(0x501) + U32(2))));
   // Unknown FormatID.
   EXPECT_FALSE(ParseOle1Object(
-      Bytes(Embedded("Package", "x", 1).replace(4, 4, U32(7)))));
+      Bytes(Ole1Embedded("Package", "x", 1).replace(4, 4, U32(7)))));
   // Class name: empty, too long, past the end, not printable.
   EXPECT_FALSE(ParseOle1Object(Bytes(U32(0x501) + U32(2) + U32(0) + U32(0))));
-  EXPECT_FALSE(ParseOle1Object(Bytes(Embedded(std::string(300, 'A'), "x", 1))));
+  EXPECT_FALSE(
+      ParseOle1Object(Bytes(Ole1Embedded(std::string(300, 'A'), "x", 1))));
   EXPECT_FALSE(
       ParseOle1Object(Bytes(U32(0x501) + U32(2) + U32(0xFFFFFFFFu) + "Pack")));
-  EXPECT_FALSE(ParseOle1Object(Bytes(Embedded("Pa\x01kage", "x", 1))));
+  EXPECT_FALSE(ParseOle1Object(Bytes(Ole1Embedded("Pa\x01kage", "x", 1))));
   EXPECT_FALSE(
-      ParseOle1Object(Bytes(Embedded(std::string("\0abc", 4), "x", 1))));
+      ParseOle1Object(Bytes(Ole1Embedded(std::string("\0abc", 4), "x", 1))));
   // Topic length past the end; no NativeDataSize.
   EXPECT_FALSE(
-      ParseOle1Object(Bytes(Header(2, "Package") + U32(0x7FFFFFFF) + "t")));
-  EXPECT_FALSE(
-      ParseOle1Object(Bytes(Header(2, "Package") + U32(0) + U32(0) + "\x01")));
+      ParseOle1Object(Bytes(Ole1Header(2, "Package") + U32(0x7FFFFFFF) + "t")));
+  EXPECT_FALSE(ParseOle1Object(
+      Bytes(Ole1Header(2, "Package") + U32(0) + U32(0) + "\x01")));
 }
 
 TEST(Ole1Object, ClassWithoutNulIsAccepted) {

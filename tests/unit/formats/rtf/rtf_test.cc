@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "../member_collector.h"
+#include "ole1_builders.h"
 
 namespace vigil::formats {
 namespace {
@@ -38,28 +39,10 @@ Extracted Extract(const std::string& doc, ExtractLimits limits = {}) {
   });
 }
 
-std::string U32(uint32_t v) {
-  std::string s;
-  for (int i = 0; i < 4; ++i)
-    s.push_back(static_cast<char>((v >> (8 * i)) & 0xFF));
-  return s;
-}
-
-std::string Prefixed(const std::string& s) {
-  return U32(static_cast<uint32_t>(s.size() + 1)) + s + '\0';
-}
-
-std::string Ole1(const std::string& cls, const std::string& native) {
-  return U32(0x501) + U32(2) + Prefixed(cls) + U32(0) + U32(0) +
-         U32(static_cast<uint32_t>(native.size())) + native;
-}
-
-std::string PackageData(const std::string& label, const std::string& path,
-                        const std::string& data) {
-  return std::string("\x02\x00", 2) + label + '\0' + path + '\0' +
-         std::string("\x00\x00\x03\x00", 4) + Prefixed("C:\\Temp\\" + label) +
-         U32(static_cast<uint32_t>(data.size())) + data;
-}
+using vigil::testing::Ole1Embedded;
+using vigil::testing::PackageData;
+using vigil::testing::Prefixed;
+using vigil::testing::U32;
 
 std::string Hex(const std::string& bytes, size_t line = 0) {
   static const char kDigits[] = "0123456789abcdef";
@@ -172,7 +155,7 @@ TEST(Rtf, ObjDataWithoutItsOwnGroup) {
 TEST(Rtf, OlePackageGivesTheFile) {
   const std::string native =
       PackageData("setup.exe", "C:\\Users\\x\\setup.exe", kPayload);
-  auto e = Extract(Document(Hex(Ole1("Package", native), 64)));
+  auto e = Extract(Document(Hex(Ole1Embedded("Package", native), 64)));
   ASSERT_EQ(e.members.size(), 1u) << e.Notes();
   EXPECT_EQ(e.members[0].name, "setup.exe");
   EXPECT_EQ(e.members[0].declared_size, kPayload.size());
@@ -181,18 +164,18 @@ TEST(Rtf, OlePackageGivesTheFile) {
 }
 
 TEST(Rtf, PackageNamedByItsPathWhenUnlabelled) {
-  auto e = Extract(
-      Document(Hex(Ole1("Package", PackageData("", "C:\\a\\b\x01.js", "x")))));
+  auto e = Extract(Document(
+      Hex(Ole1Embedded("Package", PackageData("", "C:\\a\\b\x01.js", "x")))));
   ASSERT_EQ(e.members.size(), 1u);
   EXPECT_EQ(e.members[0].name, "b_.js");
-  e = Extract(Document(Hex(Ole1("Package", PackageData("", "", "x")))));
+  e = Extract(Document(Hex(Ole1Embedded("Package", PackageData("", "", "x")))));
   ASSERT_EQ(e.members.size(), 1u);
   EXPECT_EQ(e.members[0].name, "objdata0");
 }
 
 TEST(Rtf, MalformedPackageGivesTheNativeData) {
   const std::string native = std::string("\x02\x00", 2) + "no terminator";
-  auto e = Extract(Document(Hex(Ole1("Package", native))));
+  auto e = Extract(Document(Hex(Ole1Embedded("Package", native))));
   ASSERT_EQ(e.members.size(), 1u);
   EXPECT_EQ(e.members[0].name, "objdata0");
   EXPECT_EQ(e.contents[0], native);
@@ -202,8 +185,8 @@ TEST(Rtf, MalformedPackageGivesTheNativeData) {
 TEST(Rtf, OtherClassesGiveTheirNativeData) {
   const std::string cfb =
       std::string("\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", 8) + "rest";
-  auto e =
-      Extract(Document(Hex(Ole1("Word.Document.8", cfb) + "presentation")));
+  auto e = Extract(
+      Document(Hex(Ole1Embedded("Word.Document.8", cfb) + "presentation")));
   ASSERT_EQ(e.members.size(), 1u);
   EXPECT_EQ(e.members[0].name, "objdata0");
   EXPECT_EQ(e.contents[0], cfb);
@@ -214,13 +197,13 @@ TEST(Rtf, ExactPackageDataUnderAnotherClass) {
   // Package data written to the last field gives the file whatever the
   // class; anything less exact is given as native data.
   const std::string native = PackageData("p.exe", "p.exe", kPayload);
-  auto e = Extract(Document(Hex(Ole1("Foo.Bar", native))));
+  auto e = Extract(Document(Hex(Ole1Embedded("Foo.Bar", native))));
   ASSERT_EQ(e.members.size(), 1u);
   EXPECT_EQ(e.members[0].name, "p.exe");
   EXPECT_EQ(e.contents[0], kPayload);
   std::string loose = native;
   loose[0] = 9;
-  e = Extract(Document(Hex(Ole1("Foo.Bar", loose))));
+  e = Extract(Document(Hex(Ole1Embedded("Foo.Bar", loose))));
   ASSERT_EQ(e.members.size(), 1u);
   EXPECT_EQ(e.members[0].name, "objdata0");
   EXPECT_EQ(e.contents[0], loose);
@@ -237,7 +220,7 @@ TEST(Rtf, LinkedObjectsGiveNothing) {
 
 TEST(Rtf, TruncatedObjDataGivesWhatIsThere) {
   const std::string object =
-      Ole1("Package", PackageData("a.exe", "a.exe", kPayload));
+      Ole1Embedded("Package", PackageData("a.exe", "a.exe", kPayload));
   const std::string doc = Document(Hex(object));
   const size_t at = doc.find("{\\*\\objdata ") + 12;
   // Cut inside the hex: the document ends there.
@@ -273,7 +256,7 @@ TEST(Rtf, AbsurdOle1SizesAreClampedOrRejected) {
   // A Package whose file claims 4 GiB.
   std::string native = PackageData("big.exe", "big.exe", "xyz");
   native.replace(native.size() - 7, 4, U32(0xFFFFFFF0u));
-  e = Extract(Document(Hex(Ole1("Package", native))));
+  e = Extract(Document(Hex(Ole1Embedded("Package", native))));
   ASSERT_EQ(e.members.size(), 1u);
   EXPECT_EQ(e.members[0].name, "big.exe");
   EXPECT_EQ(e.contents[0], "xyz");
@@ -284,8 +267,9 @@ TEST(Rtf, MemberSizeLimit) {
   const std::string big(5000, 'Q');
   ExtractLimits limits;
   limits.max_member_size = 1000;
-  auto e = Extract(Document(Hex(Ole1("Package", PackageData("q", "q", big)))),
-                   limits);
+  auto e = Extract(
+      Document(Hex(Ole1Embedded("Package", PackageData("q", "q", big)))),
+      limits);
   ASSERT_EQ(e.members.size(), 1u);
   EXPECT_TRUE(e.members[0].truncated);
   EXPECT_TRUE(e.result.hit_size_limit);
