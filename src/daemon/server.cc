@@ -970,23 +970,30 @@ struct Server::Impl::Connection
     });
   }
 
-  void LogResult(const std::string& name, const ScanReport& r) {
+  // What the log says of a scan, after the object's name; nothing when
+  // the result is not logged (a clean one without LogClean).
+  std::optional<std::string> LogTail(const ScanReport& r) const {
     if (r.infected()) {
       // ExtendedDetectionInfo: "NAME(MD5:SIZE)", as clamd logs it (not for
       // an empty object, which clamd logs plain too).
       std::string what = r.detections.front().name;
       if (!r.md5.empty() && r.bytes_read > 0)
         what += "(" + r.md5 + ":" + std::to_string(r.bytes_read) + ")";
-      srv->log().Info(name + ": " + what + " FOUND");
-    } else if (!r.limits_hit.empty()) {
+      return ": " + what + " FOUND";
+    }
+    if (!r.limits_hit.empty()) {
       // "OK" on the wire, as clamd answers; the log tells the truth.
       std::string limits;
       for (const LimitHit& h : r.limits_hit)
         limits += std::string(limits.empty() ? "" : ", ") + LimitName(h.kind);
-      srv->log().Info(name + ": not fully scanned (" + limits + ")");
-    } else if (srv->log().log_clean()) {
-      srv->log().Info(name + ": OK");
+      return ": not fully scanned (" + limits + ")";
     }
+    if (srv->log().log_clean()) return std::string(": OK");
+    return std::nullopt;
+  }
+
+  void LogResult(const std::string& name, const ScanReport& r) {
+    if (auto tail = LogTail(r)) srv->log().Info(name + *tail);
   }
 
   void SubmitPath(proto::Command command, std::string path) {
@@ -1047,8 +1054,10 @@ struct Server::Impl::Connection
         lines.push_back(name + ": Not a regular file ERROR");
       } else {
         ScanReport r = engine->ScanFd(fd, self->srv->config().scan, name);
-        // The log names the file the descriptor is open on, as clamd's.
-        self->LogResult(PathOfFd(fd).value_or(name), r);
+        // The log names the file the descriptor is open on, as clamd's
+        // (looked up only for a line that is logged).
+        if (auto tail = self->LogTail(r))
+          self->srv->log().Info(PathOfFd(fd).value_or(name) + *tail);
         ReportLines(name, r, false, &lines);
       }
       close(fd);
