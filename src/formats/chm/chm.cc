@@ -31,6 +31,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "formats/chm/compressed_section.h"
@@ -159,13 +160,9 @@ class Walker {
 
   bool Section0Member(const Entry& e) {
     if (AtMemberLimit()) return false;
-    const mschmd_file* f = e.file;
-    if (f->offset < 0 || f->length < 0) {
-      Note(e, "absurd offset or length: skipped");
-      return true;
-    }
-    const auto offset = static_cast<uint64_t>(f->offset);
-    const auto length = static_cast<uint64_t>(f->length);
+    const auto extent = Extent(e);
+    if (!extent) return true;
+    const auto [offset, length] = *extent;
     const uint64_t room = data_.size() - sec0_;
     if (offset > room) {
       Note(e, "data lies outside the file: skipped");
@@ -216,13 +213,9 @@ class Walker {
 
   bool Section1Member(const chm::CompressedSection& section, const Entry& e) {
     if (AtMemberLimit()) return false;
-    const mschmd_file* f = e.file;
-    if (f->offset < 0 || f->length < 0) {
-      Note(e, "absurd offset or length: skipped");
-      return true;
-    }
-    const auto offset = static_cast<uint64_t>(f->offset);
-    const auto length = static_cast<uint64_t>(f->length);
+    const auto extent = Extent(e);
+    if (!extent) return true;
+    const auto [offset, length] = *extent;
     ArchiveMember m;
     m.name = e.name;
     m.declared_size = length;
@@ -264,7 +257,7 @@ class Walker {
                         std::to_string(budget_) + " bytes");
     }
     work_ += cost;
-    const bool ok = Decode(f, take);
+    const bool ok = Decode(e.file, take);
     m.data = sys_.output();
     m.truncated = ok && take < available;
     if (!ok) {
@@ -315,6 +308,18 @@ class Walker {
     }
     ++result_.members;
     return on_member_(m);
+  }
+
+  // The entry's offset and length in its section, or nothing (noted) when
+  // the directory gives negative ones.
+  std::optional<std::pair<uint64_t, uint64_t>> Extent(const Entry& e) {
+    const mschmd_file* f = e.file;
+    if (f->offset < 0 || f->length < 0) {
+      Note(e, "absurd offset or length: skipped");
+      return std::nullopt;
+    }
+    return std::pair{static_cast<uint64_t>(f->offset),
+                     static_cast<uint64_t>(f->length)};
   }
 
   void Note(const Entry& e, const std::string& what) {
